@@ -1,0 +1,41 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import { toast } from "sonner";
+import { switchOrganization } from "@/lib/actions/switch-organization";
+
+type Org = { id: string; name: string; role: string };
+
+export function OrgSwitcher({ current, organizations }: { current: string; organizations: Org[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const active = organizations.find((o) => o.id === current);
+  if (organizations.length < 2) {
+    return <span className="text-sm font-medium text-zinc-700">{active?.name}</span>;
+  }
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="sr-only">Organization</span>
+      <select
+        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+        value={current}
+        disabled={pending}
+        onChange={(e) => {
+          const organizationId = e.target.value;
+          startTransition(async () => {
+            const result = await switchOrganization({ organizationId });
+            if (!result.ok) toast.error(result.error);
+            router.refresh();
+          });
+        }}
+      >
+        {organizations.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name} ({o.role})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

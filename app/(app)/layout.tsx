@@ -1,0 +1,55 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { requireOrgContext } from "@/lib/session";
+import { OrgSwitcher } from "./_components/org-switcher";
+import { SignOutButton } from "./_components/sign-out-button";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const ctx = await requireOrgContext();
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-zinc-200 bg-white">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+          <Link href="/" className="flex items-center gap-2 font-semibold">
+            <span
+              aria-hidden="true"
+              className="rounded bg-zinc-900 px-1.5 py-0.5 font-mono text-sm text-white"
+            >
+              lk
+            </span>
+            Latchkey
+          </Link>
+          <OrgSwitcher
+            current={ctx.organizationId}
+            organizations={ctx.memberships.map((m) => ({
+              id: m.organizationId,
+              name: m.organizationName,
+              role: m.role,
+            }))}
+          />
+          <nav aria-label="Main" className="ml-2 flex items-center gap-1 text-sm">
+            <Link
+              href="/"
+              className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+            >
+              Overview
+            </Link>
+            <Link
+              href="/settings/api-keys"
+              className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+            >
+              Settings
+            </Link>
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="hidden text-zinc-600 sm:inline" title={ctx.user.email}>
+              {ctx.user.name}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { changeMemberRole } from "@/lib/actions/change-member-role";
+import { removeMember } from "@/lib/actions/remove-member";
+
+type Member = { userId: string; name: string; email: string; role: "owner" | "admin" | "member" };
+
+export function MembersTable(props: {
+  members: Member[];
+  currentUserId: string;
+  canManage: boolean;
+  canManageOwners: boolean;
+}) {
+  return (
+    <table className="w-full text-left text-sm">
+      <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase">
+        <tr>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Name
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Email
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Role
+          </th>
+          {props.canManage ? (
+            <th scope="col" className="px-4 py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-zinc-100">
+        {props.members.map((m) => (
+          <MemberRow key={m.userId} member={m} {...props} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MemberRow({
+  member,
+  currentUserId,
+  canManage,
+  canManageOwners,
+}: {
+  member: Member;
+  currentUserId: string;
+  canManage: boolean;
+  canManageOwners: boolean;
+}) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const editable = canManage && (member.role !== "owner" || canManageOwners);
+  const run = (fn: () => ReturnType<typeof removeMember>) =>
+    startTransition(async () => {
+      const result = await fn();
+      if (result.ok) toast.success(result.message ?? "Saved.");
+      else toast.error(result.error);
+      router.refresh();
+    });
+  return (
+    <tr>
+      <td className="px-4 py-2.5 font-medium">
+        {member.name}
+        {member.userId === currentUserId ? <span className="ml-1 text-zinc-500">(you)</span> : null}
+      </td>
+      <td className="px-4 py-2.5 text-zinc-700">{member.email}</td>
+      <td className="px-4 py-2.5">
+        {editable ? (
+          <select
+            aria-label={`Access level for ${member.email}`}
+            title="Role"
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+            defaultValue={member.role}
+            disabled={pending}
+            onChange={(e) => {
+              const role = e.target.value as Member["role"];
+              run(() => changeMemberRole({ userId: member.userId, role }));
+            }}
+          >
+            <option value="member">member</option>
+            <option value="admin">admin</option>
+            {canManageOwners ? <option value="owner">owner</option> : null}
+          </select>
+        ) : (
+          member.role
+        )}
+      </td>
+      {canManage ? (
+        <td className="px-4 py-2.5 text-right">
+          {editable ? (
+            <Button
+              variant="ghost"
+              size="sm"
+              pending={pending}
+              aria-label={`Remove ${member.email}`}
+              onClick={() => run(() => removeMember({ userId: member.userId }))}
+            >
+              Remove
+            </Button>
+          ) : null}
+        </td>
+      ) : null}
+    </tr>
+  );
+}

@@ -1,0 +1,61 @@
+"use client";
+
+import { useActionState } from "react";
+import { SubmitButton } from "@/components/ui/button";
+import { Field, FormError, Input } from "@/components/ui/field";
+import { signUp } from "@/lib/actions/sign-up";
+
+export function SignUpForm() {
+  const [state, action] = useActionState(signUp, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // Keep what was typed when the server answers with errors (React resets the form otherwise).
+  const values = state && !state.ok ? state.values : undefined;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+      <Field id="name" label="Name" error={errors?.name}>
+        {(aria) => (
+          <Input
+            {...aria}
+            name="name"
+            autoComplete="name"
+            defaultValue={values?.name}
+            maxLength={100}
+            required
+            autoFocus
+          />
+        )}
+      </Field>
+      <Field id="email" label="Email" error={errors?.email}>
+        {(aria) => (
+          <Input
+            {...aria}
+            name="email"
+            type="email"
+            autoComplete="email"
+            defaultValue={values?.email}
+            required
+          />
+        )}
+      </Field>
+      <Field id="password" label="Password" error={errors?.password} hint="At least 8 characters.">
+        {(aria) => (
+          <Input {...aria} name="password" type="password" autoComplete="new-password" required />
+        )}
+      </Field>
+      <Field id="organization" label="Organization" error={errors?.organization}>
+        {(aria) => (
+          <Input
+            {...aria}
+            name="organization"
+            autoComplete="organization"
+            defaultValue={values?.organization}
+            maxLength={100}
+            required
+          />
+        )}
+      </Field>
+      <SubmitButton className="w-full">Create account</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type DbClient =
+  | { kind: "pglite"; pg: PGlite; close: () => Promise<void> }
+  | { kind: "postgres"; sql: postgres.Sql; close: () => Promise<void> };
+
+type Unlisten = () => Promise<void>;
+
+interface DbState {
+  client?: DbClient;
+}
+
+// One client per process: hot reload and Next's separate server bundles would otherwise each open
+// their own (and PGlite must never have two instances on one data directory).
+const globalKey = Symbol.for("latchkey.db");
+const state: DbState = ((globalThis as Record<symbol, unknown>)[globalKey] as DbState) ?? {};
+(globalThis as Record<symbol, unknown>)[globalKey] = state;
+
+export const migrationsFolder = path.join(process.cwd(), "drizzle");
+
+export function wrapClient(client: DbClient): Db {
+  return (client.kind === "pglite"
+    ? drizzlePglite({ client: client.pg, schema })
+    : drizzlePostgres({ client: client.sql, schema })) as unknown as Db;
+}
+
+export function createPostgresClient(url: string, max = 10): DbClient {
+  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 });
+  return { kind: "postgres", sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+export function createPgliteClient(dataDir?: string): DbClient {
+  if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
+  const pg = new PGlite(dataDir);
+  return { kind: "pglite", pg, close: () => pg.close() };
+}
+
+function createDefaultClient(): DbClient {
+  const { DATABASE_URL, DATA_DIR } = env();
+  if (DATABASE_URL) return createPostgresClient(DATABASE_URL);
+  return createPgliteClient(path.resolve(DATA_DIR, "pglite"));
+}
+
+export function getClient(): DbClient {
+  state.client ??= createDefaultClient();
+  return state.client;
+}
+
+// The drizzle wrapper stays per module copy (it is cheap) so each bundle uses its own drizzle-orm.
+let local: { client: DbClient; db: Db } | undefined;
+
+/** The one database of this process. Created on first use, never at import. */
+export function getDb(): Db {
+  const client = getClient();
+  if (local?.client !== client) local = { client, db: wrapClient(client) };
+  return local.db;
+}
+
+/** Replaces the process-wide client (tests, scripts). */
+export function setClient(client: DbClient | undefined): void {
+  state.client = client;
+}
+
+export async function closeDb(): Promise<void> {
+  const client = state.client;
+  setClient(undefined);
+  await client?.close();
+}
+
+/** Applies the committed migrations in drizzle/ to the given (or the process) client. */
+export async function migrateDatabase(client: DbClient = getClient()): Promise<void> {
+  if (client.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(drizzlePglite({ client: client.pg }), { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await migrate(drizzlePostgres({ client: client.sql }), { migrationsFolder });
+  }
+}
+
+/** LISTEN on a channel with whichever driver is in use. */
+export async function listen(
+  channel: string,
+  onMessage: (payload: string) => void,
+  onListen?: () => void,
+  client: DbClient = getClient(),
+): Promise<Unlisten> {
+  if (client.kind === "pglite") {
+    const unsub = await client.pg.listen(channel, onMessage);
+    onListen?.();
+    return unsub;
+  }
+  const sub = await client.sql.listen(channel, onMessage, onListen);
+  return () => sub.unlisten();
+}
+
+export { schema };

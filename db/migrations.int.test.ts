@@ -1,0 +1,23 @@
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { getDb, migrateDatabase } from "@/db";
+import { withTestDatabase } from "@/tests/db";
+
+const { client } = withTestDatabase();
+
+it("has every table of the schema and re-applying migrations is a no-op", async () => {
+  await migrateDatabase(client());
+  const rows = await getDb().execute<{ table_name: string }>(
+    sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+  );
+  const names = (
+    Array.isArray(rows) ? rows : (rows as { rows: { table_name: string }[] }).rows
+  ).map((r) => r.table_name);
+  expect(names).toEqual(
+    expect.arrayContaining(["users", "organizations", "memberships", "api_keys", "audit_logs"]),
+  );
+});
+
+it("runs on the driver the environment selects", () => {
+  expect(client().kind).toBe(process.env.DATABASE_URL ? "postgres" : "pglite");
+});

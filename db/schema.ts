@@ -1,0 +1,156 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum("member_role", ["owner", "admin", "member"]);
+export const keyEnvironmentEnum = pgEnum("key_environment", ["live", "test"]);
+export const keyStatusEnum = pgEnum("key_status", ["active", "disabled", "revoked"]);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(sql`lower(${t.email})`)],
+);
+
+export const organizations = pgTable("organizations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    environment: keyEnvironmentEnum("environment").notNull(),
+    /** Display form without the mask, e.g. `lk_live_AbCd`. */
+    prefix: text("prefix").notNull(),
+    /** Hex SHA-256 of the whole key: the key itself is never stored. */
+    hash: text("hash").notNull(),
+    scopes: text("scopes").array().notNull(),
+    status: keyStatusEnum("status").notNull().default("active"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    allowedIps: text("allowed_ips").array().notNull().default(sql`'{}'::text[]`),
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id, { onDelete: "set null" }),
+    /** Set on a key created by rolling another one. */
+    rolledFromId: uuid("rolled_from_id"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_hash_unique").on(t.hash),
+    index("api_keys_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id),
+    index("api_keys_org_name_idx").on(t.organizationId, t.name, t.id),
+    index("api_keys_org_last_used_idx").on(t.organizationId, t.lastUsedAt, t.id),
+  ],
+);
+
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    actorKeyId: uuid("actor_key_id"),
+    /** Who it was at the time, kept even if the user goes away. */
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    keyId: uuid("key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    keyName: text("key_name"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_logs_org_created_idx").on(t.organizationId, t.createdAt.desc()),
+    index("audit_logs_key_idx").on(t.keyId, t.createdAt.desc()),
+  ],
+);
+
+export const customers = pgTable(
+  "customers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("customers_org_created_idx").on(t.organizationId, t.createdAt.desc())],
+);
+
+/** Verified requests, aggregated per key, minute, endpoint and status class. */
+export const apiKeyUsage = pgTable(
+  "api_key_usage",
+  {
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id").notNull(),
+    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    method: text("method").notNull(),
+    endpoint: text("endpoint").notNull(),
+    statusClass: integer("status_class").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    totalDurationMs: bigint("total_duration_ms", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.minute, t.method, t.endpoint, t.statusClass] }),
+    index("api_key_usage_org_minute_idx").on(t.organizationId, t.minute),
+  ],
+);
+
+export type Role = (typeof roleEnum.enumValues)[number];
+export type KeyStatus = (typeof keyStatusEnum.enumValues)[number];
+export type KeyEnvironment = (typeof keyEnvironmentEnum.enumValues)[number];

@@ -1,0 +1,36 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { formDataToObject, formValues, toFieldErrors } from "@/lib/actions/safe-action";
+import { signInWithPassword } from "@/lib/auth";
+import { signInSchema } from "@/lib/validation";
+
+export async function signIn(_prev: unknown, form: FormData): Promise<ActionResult> {
+  const parsed = signInSchema.safeParse(formDataToObject(form));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      code: "invalid_input",
+      error: "Check the highlighted fields.",
+      fieldErrors: toFieldErrors(parsed.error),
+      values: formValues(form),
+    };
+  }
+  const result = await signInWithPassword(parsed.data.email, parsed.data.password);
+  if (!result.ok) {
+    return result.reason === "rate_limited"
+      ? {
+          ok: false,
+          code: "forbidden",
+          error: "Too many failed sign-in attempts. Wait a few minutes and try again.",
+        }
+      : {
+          ok: false,
+          code: "unauthenticated",
+          error: "Invalid email or password",
+          values: formValues(form),
+        };
+  }
+  redirect("/");
+}

@@ -1,0 +1,7 @@
+"use server";
+
+import { signOutAndRedirect } from "@/lib/auth";
+
+export async function signOut(): Promise<void> {
+  await signOutAndRedirect();
+}

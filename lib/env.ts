@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== ""
+      );
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@localhost:5432/latchkey");
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  AUTH_SECRET: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  ),
+  KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z][a-z0-9]{0,9}$/,
+      "must be 1–10 lowercase letters or digits, starting with a letter",
+    )
+    .default("lk"),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+  ),
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once per process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

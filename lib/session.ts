@@ -1,0 +1,54 @@
+import { eq } from "drizzle-orm";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db";
+import { listUserMemberships, type MembershipRow } from "@/db/queries/memberships";
+import { type Role, users } from "@/db/schema";
+import { getSessionUserId } from "@/lib/auth";
+
+export const ACTIVE_ORG_COOKIE = "lk_org";
+
+export type SessionUser = { id: string; name: string; email: string };
+export type OrgContext = {
+  user: SessionUser;
+  organizationId: string;
+  organizationName: string;
+  role: Role;
+  memberships: MembershipRow[];
+};
+
+export const MANAGER_ROLES: readonly Role[] = ["owner", "admin"];
+export const canManage = (role: Role) => MANAGER_ROLES.includes(role);
+
+/** The signed-in user, loaded from the database (a JWT for a deleted user is worthless). */
+export async function getCurrentUser(): Promise<SessionUser | null> {
+  const userId = await getSessionUserId();
+  if (!userId) return null;
+  const [user] = await getDb()
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return user ?? null;
+}
+
+/**
+ * The user's active organization and role, read from the database on every call. The cookie only
+ * says which of the user's own memberships to prefer; it grants nothing.
+ */
+export async function getOrgContext(): Promise<OrgContext | null> {
+  const user = await getCurrentUser();
+  if (!user) return null;
+  const list = await listUserMemberships(getDb(), user.id);
+  const preferred = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
+  const active = list.find((m) => m.organizationId === preferred) ?? list[0];
+  if (!active) return null;
+  return { user, ...active, memberships: list };
+}
+
+/** For pages: the org context, or a redirect to /sign-in. */
+export async function requireOrgContext(): Promise<OrgContext> {
+  const ctx = await getOrgContext();
+  if (!ctx) redirect("/sign-in");
+  return ctx;
+}

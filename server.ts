@@ -1,0 +1,110 @@
+/**
+ * Latchkey's HTTP server: Next.js behind a thin node:http layer (Next's custom-server API).
+ *
+ * It exists for one reason Next cannot cover: the client's IP. Next only fills X-Forwarded-For
+ * when it is absent, so a client could forge it. Here every request's client IP is taken from the
+ * socket (or from a TRUSTED_PROXIES hop), any client-sent copy of our header is dropped, and the
+ * result is handed to the app in CLIENT_IP_HEADER.
+ */
+import { createServer, type IncomingMessage } from "node:http";
+import next from "next";
+import { closeDb, migrateDatabase } from "./db";
+import { ensureAuthSecret } from "./lib/auth-secret";
+import { CLIENT_IP_HEADER } from "./lib/client-ip";
+import { env } from "./lib/env";
+import { type IpRange, parseIpAllowlist, resolveClientIp } from "./lib/ip";
+import { runShutdownHooks } from "./lib/shutdown";
+
+const dev = process.argv.includes("--dev");
+if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
+process.env.AUTH_TRUST_HOST ??= "true";
+
+function fail(message: string): never {
+  console.error(`[latchkey] ${message}`);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof env>;
+try {
+  config = env();
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const trusted = parseIpAllowlist(config.TRUSTED_PROXIES);
+if (!trusted.ok) fail(`TRUSTED_PROXIES has invalid entries: ${trusted.invalid.join(", ")}`);
+const trustedProxies: IpRange[] = trusted.ranges;
+
+ensureAuthSecret(config.DATA_DIR);
+
+export function applyClientIp(req: IncomingMessage): void {
+  const forwarded = req.headers["x-forwarded-for"];
+  const ip = resolveClientIp(
+    req.socket.remoteAddress,
+    Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+    trustedProxies,
+  );
+  delete req.headers[CLIENT_IP_HEADER];
+  delete req.headers["x-real-ip"];
+  if (ip) {
+    req.headers[CLIENT_IP_HEADER] = ip;
+    req.headers["x-forwarded-for"] = ip;
+  } else {
+    delete req.headers["x-forwarded-for"];
+  }
+}
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  try {
+    await migrateDatabase();
+  } catch (error) {
+    const where = config.DATABASE_URL
+      ? "PostgreSQL (DATABASE_URL)"
+      : `PGlite in ${config.DATA_DIR}`;
+    fail(`Could not migrate the database on ${where}: ${(error as Error).message}`);
+  }
+
+  const app = next({ dev, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    applyClientIp(req);
+    handle(req, res).catch((error) => {
+      console.error("[latchkey] request failed", error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  const upgrade = app.getUpgradeHandler();
+  server.on("upgrade", (req, socket, head) => {
+    applyClientIp(req);
+    upgrade(req, socket, head);
+  });
+  server.listen(port, hostname, () => {
+    const db = config.DATABASE_URL ? "PostgreSQL" : `PGlite (${config.DATA_DIR}/pglite)`;
+    console.info(
+      `[latchkey] ready on http://localhost:${port} (${dev ? "dev" : "production"}, ${db})`,
+    );
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`[latchkey] ${signal}: shutting down`);
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await runShutdownHooks();
+    await closeDb().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+void main();

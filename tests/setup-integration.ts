@@ -1,0 +1,34 @@
+import { vi } from "vitest";
+import { testRequest } from "./request-context";
+
+// Server actions run here outside Next's request scope: the request (session user, cookies,
+// headers) is the test's to set, and everything behind it (zod, roles, SQL) is the real code.
+vi.mock("@/lib/auth", () => ({
+  getSessionUserId: async () => testRequest().userId,
+  signInWithPassword: async () => ({ ok: true }),
+  signOutAndRedirect: async () => {},
+  handlers: {},
+}));
+
+vi.mock("next/headers", () => ({
+  cookies: async () => {
+    const jar = testRequest().cookies;
+    return {
+      get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+      set: (name: string, value: string) => void jar.set(name, value),
+      delete: (name: string) => void jar.delete(name),
+    };
+  },
+  headers: async () => testRequest().headers,
+}));
+
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+
+vi.mock("next/navigation", () => ({
+  redirect: (url: string) => {
+    throw Object.assign(new Error("NEXT_REDIRECT"), { digest: `NEXT_REDIRECT;replace;${url}` });
+  },
+  notFound: () => {
+    throw Object.assign(new Error("NEXT_NOT_FOUND"), { digest: "NEXT_HTTP_ERROR_FALLBACK;404" });
+  },
+}));
