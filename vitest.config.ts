@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     reporters: process.env.CI
-      ? ["default", ["json", { outputFile: process.env.VITEST_JSON ?? "test-results/vitest.json" }]]
+      ? ["default", ["json", { outputFile: process.env.VITEST_JSON ?? "reports/vitest.json" }]]
       : ["default"],
     projects: [
       {
