@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   index,
   integer,
   jsonb,
@@ -96,6 +97,8 @@ export const auditLogs = pgTable(
   "audit_logs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    /** Total order of events, also within one transaction. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     organizationId: uuid("organization_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -111,8 +114,8 @@ export const auditLogs = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("audit_logs_org_created_idx").on(t.organizationId, t.createdAt.desc()),
-    index("audit_logs_key_idx").on(t.keyId, t.createdAt.desc()),
+    index("audit_logs_org_seq_idx").on(t.organizationId, t.seq.desc()),
+    index("audit_logs_key_seq_idx").on(t.keyId, t.seq.desc()),
   ],
 );
 

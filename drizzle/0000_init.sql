@@ -38,6 +38,7 @@ CREATE TABLE "api_keys" (
 --> statement-breakpoint
 CREATE TABLE "audit_logs" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"organization_id" uuid NOT NULL,
 	"actor_user_id" uuid,
 	"actor_key_id" uuid,
@@ -95,8 +96,8 @@ CREATE UNIQUE INDEX "api_keys_hash_unique" ON "api_keys" USING btree ("hash");--
 CREATE INDEX "api_keys_org_created_idx" ON "api_keys" USING btree ("organization_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "api_keys_org_name_idx" ON "api_keys" USING btree ("organization_id","name","id");--> statement-breakpoint
 CREATE INDEX "api_keys_org_last_used_idx" ON "api_keys" USING btree ("organization_id","last_used_at","id");--> statement-breakpoint
-CREATE INDEX "audit_logs_org_created_idx" ON "audit_logs" USING btree ("organization_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_logs_key_idx" ON "audit_logs" USING btree ("key_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_logs_org_seq_idx" ON "audit_logs" USING btree ("organization_id","seq" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_logs_key_seq_idx" ON "audit_logs" USING btree ("key_id","seq" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "customers_org_created_idx" ON "customers" USING btree ("organization_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "memberships_user_idx" ON "memberships" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_unique" ON "users" USING btree (lower("email"));
