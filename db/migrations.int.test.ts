@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
-import { getDb, migrateDatabase } from "@/db";
+import { executeRows, getDb, migrateDatabase } from "@/db";
 import { withTestDatabase } from "@/tests/db";
 
 const { client } = withTestDatabase();

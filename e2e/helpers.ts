@@ -38,3 +38,37 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 }
+
+export async function openApiKeys(page: Page) {
+  await page.goto("/settings/general");
+  await page.getByRole("link", { name: "API & Integrations" }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  await expect(page.getByRole("heading", { level: 1, name: "API & Integrations" })).toBeVisible();
+}
+
+/** Creates a key through the dialog and returns the full key from the copy card. */
+export async function createKey(
+  page: Page,
+  options: { name: string; scopes?: string[]; environment?: "Live" | "Test"; allowedIps?: string },
+): Promise<string> {
+  await page.getByRole("button", { name: "Create API Key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API Key" });
+  await dialog.getByRole("textbox", { name: "Name" }).fill(options.name);
+  for (const scope of options.scopes ?? ["customers:read"]) {
+    await dialog.getByRole("checkbox", { name: scope }).check();
+  }
+  if (options.environment) await dialog.getByRole("radio", { name: options.environment }).check();
+  if (options.allowedIps) {
+    await dialog.getByRole("textbox", { name: "Allowed IPs" }).fill(options.allowedIps);
+  }
+  await dialog.getByRole("button", { name: "Create Key" }).click();
+  const key = (await dialog.getByTestId("new-api-key").textContent())?.trim() ?? "";
+  expect(key).toMatch(/^lk_(live|test)_[0-9A-Za-z]{38}$/);
+  await dialog.getByRole("button", { name: "I've Saved My Key" }).click();
+  await expect(dialog).toBeHidden();
+  return key;
+}
+
+export function keyRow(page: Page, name: string) {
+  return page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+}

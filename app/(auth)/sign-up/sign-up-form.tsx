@@ -20,7 +20,6 @@ export function SignUpForm() {
             name="name"
             autoComplete="name"
             defaultValue={values?.name}
-            maxLength={100}
             required
             autoFocus
           />
@@ -50,7 +49,6 @@ export function SignUpForm() {
             name="organization"
             autoComplete="organization"
             defaultValue={values?.organization}
-            maxLength={100}
             required
           />
         )}

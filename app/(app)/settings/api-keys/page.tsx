@@ -1,20 +1,108 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
-import { requireOrgContext } from "@/lib/session";
+import { getDb } from "@/db";
+import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys } from "@/db/queries/api-keys";
+import { env } from "@/lib/env";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
+import { maskKey } from "@/lib/keys/format";
+import { effectiveStatus } from "@/lib/keys/status";
+import { canManage, requireOrgContext } from "@/lib/session";
+import { BestPractices } from "./_components/best-practices";
+import { CreateKeyDialog } from "./_components/create-key-dialog";
+import { type KeyRowView, KeysTable } from "./_components/keys-table";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 
-export default async function ApiKeysPage() {
-  await requireOrgContext();
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
+  typeof value === "string" && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
+
+export default async function ApiKeysPage({ searchParams }: { searchParams: SearchParams }) {
+  const ctx = await requireOrgContext();
+  const params = await searchParams;
+  const sort = pick(params.sort, KEY_SORTS, "created");
+  const query = {
+    q: typeof params.q === "string" ? params.q.slice(0, 64) : "",
+    status: pick(params.status, KEY_STATUS_FILTERS, "all"),
+    sort,
+    dir: pick(params.dir, ["asc", "desc"] as const, sort === "name" ? "asc" : "desc"),
+    page: Math.max(1, Math.min(10_000, Number.parseInt(String(params.page ?? "1"), 10) || 1)),
+  };
+  const { rows, total, page, size } = await listKeys(getDb(), ctx.organizationId, {
+    ...query,
+    size: 20,
+  });
+  const manage = canManage(ctx.role);
+  const now = new Date();
+  const view: KeyRowView[] = rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    environment: row.environment,
+    masked: maskKey(row.prefix),
+    scopes: row.scopes,
+    status: effectiveStatus(row, now),
+    created: formatDate(row.createdAt),
+    createdTitle: formatDateTime(row.createdAt),
+    lastUsed: row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never",
+    lastUsedTitle: row.lastUsedAt ? formatDateTime(row.lastUsedAt) : undefined,
+  }));
+  const filtered = query.q !== "" || query.status !== "all";
+
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">API &amp; Integrations</h1>
-      <Card className="p-5">
-        <h2 className="text-base font-semibold">API Keys</h2>
+      <div>
+        <h1 className="text-2xl font-semibold">API &amp; Integrations</h1>
         <p className="mt-1 text-sm text-zinc-600">
-          API keys let your integrations call this organization's API.
+          Keys let your integrations and services call the {ctx.organizationName} API. Send one in
+          the <code className="font-mono text-xs">X-API-Key</code> header or as{" "}
+          <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>.
         </p>
-      </Card>
+      </div>
+
+      <section aria-labelledby="api-keys-heading" className="space-y-3">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h2 id="api-keys-heading" className="text-lg font-semibold">
+              API Keys
+            </h2>
+            {!manage ? (
+              <p className="text-sm text-zinc-600">
+                You can see this organization's keys; owners and admins manage them.
+              </p>
+            ) : null}
+          </div>
+          {manage ? (
+            <CreateKeyDialog defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE} />
+          ) : null}
+        </div>
+
+        {total === 0 && !filtered ? (
+          <Card className="flex flex-col items-center px-6 py-12 text-center">
+            <p className="text-base font-medium">No API keys yet</p>
+            <p className="mt-1 max-w-md text-sm text-zinc-600">
+              Create a key for each integration (for example “Production API” or “Staging”), give it
+              only the scopes it needs, and you can disable or revoke it on its own at any time.
+            </p>
+          </Card>
+        ) : (
+          <Card>
+            <KeysTable
+              rows={view}
+              total={total}
+              page={page}
+              size={size}
+              canManage={manage}
+              query={{ q: query.q, status: query.status, sort: query.sort, dir: query.dir }}
+            />
+          </Card>
+        )}
+      </section>
+
+      <BestPractices />
     </div>
   );
 }

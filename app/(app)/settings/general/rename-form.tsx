@@ -24,7 +24,7 @@ export function RenameForm({ name }: { name: string }) {
           label="Organization name"
           error={errors?.name ?? (state && !state.ok && !errors ? state.error : undefined)}
         >
-          {(aria) => <Input {...aria} name="name" defaultValue={name} maxLength={100} required />}
+          {(aria) => <Input {...aria} name="name" defaultValue={name} required />}
         </Field>
       </div>
       <SubmitButton variant="secondary">Save</SubmitButton>

@@ -1,0 +1,303 @@
+"use client";
+
+import { type FormEvent, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { createApiKey } from "@/lib/actions/create-api-key";
+import type { FieldErrors } from "@/lib/actions/safe-action";
+import { SCOPES } from "@/lib/scopes";
+
+type Created = { id: string; key: string; prefix: string; name: string };
+
+export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number }) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+  const [confirmClose, setConfirmClose] = useState(false);
+
+  const close = () => {
+    // The key lives only in this state: dropping it is the last the browser sees of it.
+    setCreated(null);
+    setConfirmClose(false);
+    setOpen(false);
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (next) setOpen(true);
+        else if (created) setConfirmClose(true);
+        else close();
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button>Create API Key</Button>
+      </DialogTrigger>
+      <DialogContent
+        title="Create API Key"
+        description={
+          created
+            ? undefined
+            : "Give the key a name you will recognise, and only the scopes it needs."
+        }
+        className="max-w-xl"
+      >
+        {created ? (
+          <KeyCopyCard created={created} onSaved={close} />
+        ) : (
+          <CreateKeyForm
+            defaultRateLimit={defaultRateLimit}
+            onCancel={close}
+            onCreated={setCreated}
+          />
+        )}
+        <ConfirmDialog
+          open={confirmClose}
+          onOpenChange={setConfirmClose}
+          title="Close without saving the key?"
+          description="The key will not be shown again. If you have not copied it, you will have to create a new one."
+          confirmLabel="Close anyway"
+          cancelLabel="Go back"
+          onConfirm={close}
+        />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(created.key);
+      setCopied(true);
+      toast.success("API key copied to the clipboard.");
+    } catch {
+      toast.error("Could not copy. Select the key and copy it by hand.");
+    }
+  };
+  return (
+    <div className="space-y-4">
+      <div className="rounded-lg border border-green-200 bg-green-50 p-4">
+        <p className="text-sm font-medium text-green-900">“{created.name}” is ready.</p>
+        <p className="mt-1 text-sm text-green-900">
+          Copy your key now. <strong>It will not be shown again</strong>: we store only a hash of
+          it, so nobody, including us, can show it to you later.
+        </p>
+        <div className="mt-3 flex items-center gap-2">
+          <code
+            data-testid="new-api-key"
+            className="block flex-1 overflow-x-auto rounded-md border border-green-200 bg-white px-3 py-2 font-mono text-sm break-all select-all"
+          >
+            {created.key}
+          </code>
+          <Button variant="secondary" onClick={copy} aria-describedby="copy-status">
+            Copy
+          </Button>
+        </div>
+        <p id="copy-status" aria-live="polite" className="mt-2 text-xs text-green-800">
+          {copied ? "Copied to the clipboard." : ""}
+        </p>
+      </div>
+      <p className="text-sm text-zinc-600">
+        Store it in a secret manager or an environment variable, never in source code.
+      </p>
+      <div className="flex justify-end">
+        <Button onClick={onSaved}>I&apos;ve Saved My Key</Button>
+      </div>
+    </div>
+  );
+}
+
+function CreateKeyForm({
+  defaultRateLimit,
+  onCancel,
+  onCreated,
+}: {
+  defaultRateLimit: number;
+  onCancel: () => void;
+  onCreated: (created: Created) => void;
+}) {
+  const [pending, startTransition] = useTransition();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+  const [expiration, setExpiration] = useState("never");
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(async () => {
+      const result = await createApiKey(data).catch(() => null);
+      if (!result) {
+        setFormError("Something went wrong. Nothing was created; try again.");
+        return;
+      }
+      if (!result.ok) {
+        setErrors(result.fieldErrors ?? {});
+        setFormError(result.fieldErrors ? undefined : result.error);
+        return;
+      }
+      toast.success(result.message ?? "API key created.");
+      onCreated({ ...result.data, name: String(data.get("name") ?? "").trim() });
+    });
+  };
+
+  const today = new Date();
+  const minDate = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
+
+  return (
+    <form onSubmit={submit} className="space-y-4" noValidate aria-busy={pending || undefined}>
+      <FormError message={formError} />
+      <Field
+        id="key-name"
+        label="Name"
+        error={errors.name}
+        hint="For example “Production API” or “Staging”."
+      >
+        {(aria) => <Input {...aria} name="name" required autoFocus />}
+      </Field>
+      <Field id="key-description" label="Description" error={errors.description}>
+        {(aria) => <Textarea {...aria} name="description" rows={2} />}
+      </Field>
+
+      <fieldset
+        className="space-y-2"
+        aria-describedby={errors.scopes ? "key-scopes-error" : undefined}
+      >
+        <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
+        <div className="grid gap-2 sm:grid-cols-2">
+          {SCOPES.map((scope) => (
+            <div
+              key={scope.id}
+              className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
+            >
+              <input
+                id={`scope-${scope.id}`}
+                type="checkbox"
+                name="scopes"
+                value={scope.id}
+                aria-describedby={`scope-${scope.id}-desc`}
+                className="mt-0.5 size-4 accent-zinc-900"
+              />
+              <div className="min-w-0">
+                <label htmlFor={`scope-${scope.id}`} className="font-mono text-sm">
+                  {scope.id}
+                </label>
+                <p id={`scope-${scope.id}-desc`} className="text-xs text-zinc-500">
+                  {scope.description}
+                </p>
+              </div>
+            </div>
+          ))}
+        </div>
+        {errors.scopes ? (
+          <p id="key-scopes-error" className="text-sm text-red-600">
+            {errors.scopes.join(" ")}
+          </p>
+        ) : null}
+      </fieldset>
+
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-zinc-800">Environment</legend>
+        <div className="flex gap-4 text-sm">
+          <label className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="environment"
+              value="live"
+              defaultChecked
+              className="accent-zinc-900"
+            />
+            Live
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="environment" value="test" className="accent-zinc-900" />
+            Test
+          </label>
+        </div>
+        {errors.environment ? (
+          <p className="text-sm text-red-600">{errors.environment.join(" ")}</p>
+        ) : null}
+      </fieldset>
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field
+          id="key-expiration"
+          label="Expiration"
+          error={expiration === "custom" ? undefined : errors.expiresAt}
+        >
+          {(aria) => (
+            <Select
+              {...aria}
+              name="expiration"
+              value={expiration}
+              onChange={(e) => setExpiration(e.target.value)}
+            >
+              <option value="never">Never</option>
+              <option value="7">7 days</option>
+              <option value="30">30 days</option>
+              <option value="60">60 days</option>
+              <option value="90">90 days</option>
+              <option value="custom">Custom date</option>
+            </Select>
+          )}
+        </Field>
+        {expiration === "custom" ? (
+          <Field
+            id="key-expires-on"
+            label="Expiry date"
+            error={errors.expiresOn ?? errors.expiresAt}
+          >
+            {(aria) => <Input {...aria} type="date" name="expiresOn" min={minDate} required />}
+          </Field>
+        ) : null}
+      </div>
+
+      <Field
+        id="key-allowed-ips"
+        label="Allowed IPs"
+        error={errors.allowedIps}
+        hint="Addresses or CIDR ranges, separated by commas or new lines. Empty allows any IP."
+      >
+        {(aria) => (
+          <Textarea
+            {...aria}
+            name="allowedIps"
+            rows={2}
+            placeholder="203.0.113.0/24, 2001:db8::1"
+            className="font-mono"
+          />
+        )}
+      </Field>
+      <Field
+        id="key-rate-limit"
+        label="Rate limit (requests per minute)"
+        error={errors.rateLimitPerMinute}
+        hint={`Empty uses the default of ${defaultRateLimit} requests per minute.`}
+      >
+        {(aria) => (
+          <Input
+            {...aria}
+            type="number"
+            name="rateLimitPerMinute"
+            min={1}
+            step={1}
+            inputMode="numeric"
+            placeholder={String(defaultRateLimit)}
+          />
+        )}
+      </Field>
+
+      <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
+        <Button variant="secondary" onClick={onCancel} disabled={pending}>
+          Cancel
+        </Button>
+        <Button type="submit" pending={pending}>
+          Create Key
+        </Button>
+      </div>
+    </form>
+  );
+}
