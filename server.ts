@@ -13,7 +13,7 @@ import { ensureAuthSecret } from "./lib/auth-secret";
 import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { env } from "./lib/env";
 import { type IpRange, parseIpAllowlist, resolveClientIp } from "./lib/ip";
-import { runShutdownHooks } from "./lib/shutdown";
+import { exitOnSignals } from "./lib/shutdown";
 
 const dev = process.argv.includes("--dev");
 if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -90,21 +90,13 @@ async function main() {
     );
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.info(`[latchkey] ${signal}: shutting down`);
-    server.close();
-    server.closeIdleConnections();
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    await runShutdownHooks();
-    await closeDb().catch(() => {});
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  exitOnSignals(
+    () => {
+      server.close();
+      server.closeIdleConnections();
+    },
+    () => closeDb().catch(() => {}),
+  );
 }
 
 void main();

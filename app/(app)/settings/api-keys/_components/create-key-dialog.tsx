@@ -89,7 +89,7 @@ function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => vo
         <div className="mt-3 flex items-center gap-2">
           <code
             data-testid="new-api-key"
-            className="block flex-1 overflow-x-auto rounded-md border border-green-200 bg-white px-3 py-2 font-mono text-sm break-all select-all"
+            className="block min-w-0 flex-1 rounded-md border border-green-200 bg-white px-3 py-2 font-mono text-sm break-all select-all"
           >
             {created.key}
           </code>

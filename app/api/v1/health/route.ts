@@ -1,0 +1,6 @@
+export const dynamic = "force-dynamic";
+
+/** Unprotected liveness check; also the baseline for benchmarks. */
+export function GET() {
+  return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
+}

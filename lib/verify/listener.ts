@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import type { KeyCache } from "./cache";
+
+export type ListenFn = (
+  channel: string,
+  onMessage: (payload: string) => void,
+  onListen?: () => void,
+) => Promise<() => Promise<void>>;
+
+export type NotifyFn = (channel: string, payload: string) => Promise<void>;
+
+/**
+ * Keeps a key cache in step with changes made by any instance: each change NOTIFYs the key's hash
+ * (db/queries/api-keys.ts), and every instance LISTENs. A heartbeat — this instance NOTIFYing
+ * itself — proves the subscription is alive; while it is not, the cache runs on a short TTL.
+ */
+export class KeyChangeListener {
+  private readonly pingPayload = `__ping__:${randomUUID()}`;
+  private lastPing = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      cache: KeyCache;
+      channel: string;
+      listen: ListenFn;
+      notify: NotifyFn;
+      heartbeatMs?: number;
+      now?: () => number;
+      onError?: (error: unknown) => void;
+    },
+  ) {}
+
+  private get heartbeatMs() {
+    return this.deps.heartbeatMs ?? 2000;
+  }
+
+  private now() {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async start(): Promise<void> {
+    await this.subscribe();
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  private async subscribe(): Promise<void> {
+    try {
+      this.unlisten = await this.deps.listen(this.deps.channel, (payload) =>
+        this.onMessage(payload),
+      );
+    } catch (error) {
+      this.unlisten = undefined;
+      this.deps.onError?.(error);
+    }
+  }
+
+  private onMessage(payload: string): void {
+    if (payload === this.pingPayload) {
+      this.lastPing = this.now();
+      // Anything may have changed while we were deaf: start from a clean cache.
+      if (!this.deps.cache.isHealthy) this.deps.cache.clear();
+      this.deps.cache.setHealthy(true);
+      return;
+    }
+    if (payload.startsWith("__ping__:")) return;
+    this.deps.cache.invalidate(payload);
+  }
+
+  /** One heartbeat: check the last ping's age, then send the next one. */
+  async beat(): Promise<void> {
+    if (this.stopped) return;
+    if (this.deps.cache.isHealthy && this.now() - this.lastPing > this.heartbeatMs * 2.5) {
+      this.deps.cache.setHealthy(false);
+    }
+    if (!this.unlisten) await this.subscribe();
+    try {
+      await this.deps.notify(this.deps.channel, this.pingPayload);
+    } catch (error) {
+      this.deps.onError?.(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.unlisten?.().catch(() => {});
+    this.deps.cache.setHealthy(false);
+  }
+}

@@ -1,0 +1,103 @@
+import { sql } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import { getDb, listen } from "@/db";
+import { KEY_CHANGED_CHANNEL } from "@/db/queries/api-keys";
+import { env } from "@/lib/env";
+import { getRedis } from "@/lib/limiter";
+import { onShutdown } from "@/lib/shutdown";
+import { KeyCache } from "./cache";
+import { KeyChangeListener } from "./listener";
+import { KeyRateLimiterImpl } from "./rate-limit";
+import { DbKeyStore } from "./store";
+import { UsageBuffer } from "./usage";
+import { Verifier } from "./verifier";
+
+export type VerifyRuntime = {
+  verifier: Verifier;
+  usage: UsageBuffer;
+  listener: KeyChangeListener;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export type RuntimeOptions = {
+  redis?: Redis;
+  windowSeconds?: number;
+  defaultRateLimitPerMinute: number;
+  flushMs: number;
+  heartbeatMs?: number;
+  cache?: KeyCache;
+};
+
+/** Logs without key material: only the error's kind and code. */
+function logIncident(what: string) {
+  return (error: unknown) => {
+    const e = error as { name?: string; code?: string; cause?: { code?: string } };
+    console.error(`[latchkey] ${what}: ${e?.cause?.code ?? e?.code ?? e?.name ?? "error"}`);
+  };
+}
+
+export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
+  const cache = options.cache ?? new KeyCache();
+  const db = () => getDb();
+  const verifier = new Verifier({
+    store: new DbKeyStore(db),
+    cache,
+    limiter: new KeyRateLimiterImpl({ redis: options.redis, windowSeconds: options.windowSeconds }),
+    defaultRateLimitPerMinute: options.defaultRateLimitPerMinute,
+    onStoreError: logIncident("key store unreachable, refusing requests (503)"),
+  });
+  const usage = new UsageBuffer({
+    db,
+    flushMs: options.flushMs,
+    onError: logIncident("usage flush failed, will retry"),
+  });
+  const listener = new KeyChangeListener({
+    cache,
+    channel: KEY_CHANGED_CHANNEL,
+    listen: (channel, onMessage, onListen) => listen(channel, onMessage, onListen),
+    notify: async (channel, payload) => {
+      await getDb().execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    heartbeatMs: options.heartbeatMs,
+    onError: logIncident("key change listener"),
+  });
+  return {
+    verifier,
+    usage,
+    listener,
+    async start() {
+      usage.start();
+      await listener.start();
+    },
+    async stop() {
+      usage.stop();
+      await usage.flush();
+      await listener.stop();
+    },
+  };
+}
+
+const key = Symbol.for("latchkey.verifyRuntime");
+const g = globalThis as Record<symbol, unknown>;
+
+/** The process-wide verifier with its cache, change listener and usage buffer. */
+export function getVerifyRuntime(): VerifyRuntime {
+  const existing = g[key] as VerifyRuntime | undefined;
+  if (existing) return existing;
+  const config = env();
+  const runtime = createVerifyRuntime({
+    redis: config.REDIS_URL ? getRedis(config.REDIS_URL) : undefined,
+    defaultRateLimitPerMinute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
+    flushMs: config.USAGE_FLUSH_MS,
+  });
+  g[key] = runtime;
+  void runtime.start();
+  onShutdown("verify-runtime", () => runtime.stop());
+  return runtime;
+}
+
+/** Installs a runtime as the process-wide one (tests), or removes it. */
+export function setVerifyRuntime(runtime: VerifyRuntime | undefined): void {
+  g[key] = runtime;
+}

@@ -1,0 +1,155 @@
+/**
+ * The key verifier, framework-free: credential in, decision out. The Next.js glue lives in
+ * with-api-key.ts.
+ */
+import { ipMatches } from "@/lib/ip";
+import { hashApiKey, parseApiKey } from "@/lib/keys/format";
+import type { ProblemCode } from "@/lib/verify/problem";
+import { KeyCache } from "./cache";
+import {
+  type KeyRateLimiter,
+  type KeyRecord,
+  type KeyStore,
+  type RateLimitState,
+  StoreUnavailableError,
+} from "./types";
+
+export type VerifyRequest = {
+  /** The raw credential from the request, if any. */
+  key: string | undefined;
+  requiredScopes?: readonly string[];
+  clientIp: string | undefined;
+  /** Skip the rate limit (the verify endpoint checks a key without spending its requests). */
+  skipRateLimit?: boolean;
+  /** Skip the IP allowlist (the verify endpoint's caller is not the key's client). */
+  skipIpCheck?: boolean;
+};
+
+export type VerifySuccess = { ok: true; key: KeyRecord; rateLimit: RateLimitState | null };
+export type VerifyFailure = {
+  ok: false;
+  status: number;
+  code: ProblemCode;
+  detail: string;
+  /** The key, when it was identified (for usage counting). */
+  key?: KeyRecord;
+  rateLimit?: RateLimitState;
+};
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+export type VerifierDeps = {
+  store: KeyStore;
+  cache?: KeyCache;
+  limiter: KeyRateLimiter;
+  defaultRateLimitPerMinute: number;
+  now?: () => number;
+  onStoreError?: (error: unknown) => void;
+};
+
+const fail = (
+  status: number,
+  code: ProblemCode,
+  detail: string,
+  extra: Partial<VerifyFailure> = {},
+): VerifyFailure => ({ ok: false, status, code, detail, ...extra });
+
+export class Verifier {
+  readonly cache: KeyCache;
+  private readonly now: () => number;
+  /** Concurrent misses for one hash share one lookup. */
+  private readonly inflight = new Map<string, Promise<KeyRecord | null>>();
+
+  constructor(private readonly deps: VerifierDeps) {
+    this.cache = deps.cache ?? new KeyCache();
+    this.now = deps.now ?? Date.now;
+  }
+
+  async verify(request: VerifyRequest): Promise<VerifyResult> {
+    const raw = request.key?.trim();
+    if (!raw)
+      return fail(401, "missing_key", "Send an API key in X-API-Key or Authorization: Bearer.");
+    // Garbage and typos stop here, before any hashing or database work.
+    if (!parseApiKey(raw)) return fail(401, "invalid_key", "The API key is not valid.");
+
+    let record: KeyRecord | null;
+    try {
+      record = await this.lookup(hashApiKey(raw));
+    } catch (error) {
+      this.deps.onStoreError?.(error);
+      return fail(
+        503,
+        "verification_unavailable",
+        "API keys cannot be verified right now. Try again shortly.",
+      );
+    }
+    if (!record) return fail(401, "invalid_key", "The API key is not valid.");
+    return this.check(record, request);
+  }
+
+  /** Status, expiry, IP, rate limit and scope checks on a known key. */
+  async check(key: KeyRecord, request: VerifyRequest): Promise<VerifyResult> {
+    if (key.status === "revoked")
+      return fail(401, "key_revoked", "This API key has been revoked.", { key });
+    if (key.status === "disabled")
+      return fail(401, "key_disabled", "This API key is disabled.", { key });
+    if (key.expiresAt !== null && key.expiresAt <= this.now()) {
+      return fail(401, "key_expired", "This API key has expired.", { key });
+    }
+    if (key.ipRestricted && !request.skipIpCheck) {
+      if (!request.clientIp || !ipMatches(request.clientIp, key.allowedIps)) {
+        return fail(
+          403,
+          "ip_not_allowed",
+          "Requests with this key are not allowed from this IP address.",
+          { key },
+        );
+      }
+    }
+    let rateLimit: RateLimitState | null = null;
+    if (!request.skipRateLimit) {
+      const limit = key.rateLimitPerMinute ?? this.deps.defaultRateLimitPerMinute;
+      const result = await this.deps.limiter.consume(key.id, limit);
+      rateLimit = { limit: result.limit, remaining: result.remaining, reset: result.reset };
+      if (!result.allowed) {
+        return fail(429, "rate_limited", `Rate limit of ${limit} requests per minute exceeded.`, {
+          key,
+          rateLimit,
+        });
+      }
+    }
+    const missing = (request.requiredScopes ?? []).filter((s) => !key.scopes.includes(s));
+    if (missing.length > 0) {
+      return fail(
+        403,
+        "insufficient_scope",
+        `This API key lacks the scope ${missing.join(", ")}.`,
+        {
+          key,
+          rateLimit: rateLimit ?? undefined,
+        },
+      );
+    }
+    return { ok: true, key, rateLimit };
+  }
+
+  private async lookup(hash: string): Promise<KeyRecord | null> {
+    const cached = this.cache.get(hash);
+    if (cached) return cached.record;
+    let pending = this.inflight.get(hash);
+    if (!pending) {
+      const epoch = this.cache.epoch;
+      pending = this.deps.store
+        .findByHash(hash)
+        .then((record) => {
+          if (this.cache.epoch === epoch) this.cache.set(hash, record);
+          return record;
+        })
+        .catch((error) => {
+          throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
+        })
+        .finally(() => this.inflight.delete(hash));
+      this.inflight.set(hash, pending);
+    }
+    return pending;
+  }
+}

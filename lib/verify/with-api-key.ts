@@ -1,0 +1,117 @@
+import type { NextRequest } from "next/server";
+import { getClientIp } from "@/lib/client-ip";
+import type { Scope } from "@/lib/scopes";
+import { problem } from "./problem";
+import { getVerifyRuntime } from "./runtime";
+import type { KeyRecord, RateLimitState } from "./types";
+
+export type ApiKeyContext = {
+  key: Pick<KeyRecord, "id" | "name" | "environment" | "scopes" | "expiresAt"> & {
+    organizationId: string;
+  };
+  organization: { id: string; name: string };
+};
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (
+  request: NextRequest,
+  context: ApiKeyContext & { params: P },
+) => Promise<Response>;
+
+/** The credential: X-API-Key, else Authorization: Bearer. */
+export function readCredential(headers: Pick<Headers, "get">): string | undefined {
+  const apiKey = headers.get("x-api-key");
+  if (apiKey?.trim()) return apiKey.trim();
+  const auth = headers.get("authorization");
+  const match = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  return match?.[1];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The route without ids, so usage is counted per endpoint and not per resource. */
+export function endpointOf(pathname: string): string {
+  return pathname
+    .split("/")
+    .map((part) => (UUID.test(part) ? "{id}" : part))
+    .join("/");
+}
+
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(state.limit),
+    "RateLimit-Remaining": String(state.remaining),
+    "RateLimit-Reset": String(state.reset),
+  };
+}
+
+/**
+ * Wraps an App Router route handler: the request reaches `handler` only with a verified key that
+ * holds every scope in `options.scopes`, from an allowed IP, within its rate limit. Everything
+ * else is answered here with problem+json.
+ */
+export function withApiKey<P = Record<string, never>>(
+  handler: Handler<P>,
+  options: { scopes?: readonly Scope[] } = {},
+) {
+  return async (request: NextRequest, route: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    const { verifier, usage } = getVerifyRuntime();
+    const result = await verifier.verify({
+      key: readCredential(request.headers),
+      requiredScopes: options.scopes,
+      clientIp: getClientIp(request.headers),
+    });
+
+    let response: Response;
+    if (!result.ok) {
+      response = problem(result.status, result.code, result.detail, {
+        headers: result.rateLimit
+          ? {
+              ...rateLimitHeaders(result.rateLimit),
+              ...(result.status === 429 ? { "Retry-After": String(result.rateLimit.reset) } : {}),
+            }
+          : undefined,
+      });
+    } else {
+      const { key } = result;
+      try {
+        response = await handler(request, {
+          key: {
+            id: key.id,
+            name: key.name,
+            environment: key.environment,
+            scopes: key.scopes,
+            expiresAt: key.expiresAt,
+            organizationId: key.organizationId,
+          },
+          organization: { id: key.organizationId, name: key.organizationName },
+          params: await route.params,
+        });
+      } catch (error) {
+        console.error("[latchkey] handler failed", (error as Error)?.name ?? "error");
+        response = problem(500, "internal_error", "Something went wrong on our side.");
+      }
+      if (result.rateLimit) {
+        for (const [name, value] of Object.entries(rateLimitHeaders(result.rateLimit))) {
+          response.headers.set(name, value);
+        }
+      }
+    }
+
+    const key = result.ok ? result.key : result.key;
+    if (key) {
+      usage.record({
+        keyId: key.id,
+        organizationId: key.organizationId,
+        method: request.method,
+        endpoint: endpointOf(request.nextUrl.pathname),
+        status: response.status,
+        durationMs: performance.now() - started,
+        at: Date.now(),
+        verified: result.ok,
+      });
+    }
+    return response;
+  };
+}
