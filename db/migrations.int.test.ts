@@ -7,12 +7,11 @@ const { client } = withTestDatabase();
 
 it("has every table of the schema and re-applying migrations is a no-op", async () => {
   await migrateDatabase(client());
-  const rows = await getDb().execute<{ table_name: string }>(
+  const rows = await executeRows<{ table_name: string }>(
+    getDb(),
     sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
   );
-  const names = (
-    Array.isArray(rows) ? rows : (rows as { rows: { table_name: string }[] }).rows
-  ).map((r) => r.table_name);
+  const names = rows.map((r) => r.table_name);
   expect(names).toEqual(
     expect.arrayContaining(["users", "organizations", "memberships", "api_keys", "audit_logs"]),
   );

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { memberships, organizations, type Role, users } from "@/db/schema";
 
@@ -34,4 +35,17 @@ export async function createOrg(name = "Acme", extra: Role[] = []) {
     others[role] = u;
   }
   return { org, owner, admin: others.admin, member: others.member };
+}
+
+/** Inserts n keys for an organization in one statement (names "key-00001"…). */
+export async function seedKeys(organizationId: string, n: number) {
+  await getDb().execute(sql`
+    insert into api_keys (organization_id, name, environment, prefix, hash, scopes, status, created_at, last_used_at, expires_at)
+    select ${organizationId}, 'key-' || lpad(i::text, 5, '0'), 'live', 'lk_live_' || lpad(i::text, 4, '0'),
+           md5(${organizationId} || i::text) || md5(i::text), array['customers:read'],
+           (case when i % 10 = 0 then 'revoked' when i % 10 = 1 then 'disabled' else 'active' end)::key_status,
+           now() - (i || ' seconds')::interval,
+           case when i % 3 = 0 then now() - (i || ' minutes')::interval end,
+           case when i % 10 = 2 then now() - interval '1 day' end
+    from generate_series(1, ${n}) as i`);
 }
