@@ -30,10 +30,24 @@ const state: DbState = ((globalThis as Record<symbol, unknown>)[globalKey] as Db
 
 export const migrationsFolder = path.join(process.cwd(), "drizzle");
 
+const observerKey = Symbol.for("latchkey.queryObserver");
+type QueryObserver = (query: string) => void;
+
+/** Sees every query sent through drizzle (tests count queries with it). */
+export function setQueryObserver(observer: QueryObserver | undefined): void {
+  (globalThis as Record<symbol, unknown>)[observerKey] = observer;
+}
+
+const logger = {
+  logQuery(query: string) {
+    ((globalThis as Record<symbol, unknown>)[observerKey] as QueryObserver | undefined)?.(query);
+  },
+};
+
 export function wrapClient(client: DbClient): Db {
   return (client.kind === "pglite"
-    ? drizzlePglite({ client: client.pg, schema })
-    : drizzlePostgres({ client: client.sql, schema })) as unknown as Db;
+    ? drizzlePglite({ client: client.pg, schema, logger })
+    : drizzlePostgres({ client: client.sql, schema, logger })) as unknown as Db;
 }
 
 export function createPostgresClient(url: string, max = 10): DbClient {

@@ -44,6 +44,8 @@ export type VerifierDeps = {
   defaultRateLimitPerMinute: number;
   now?: () => number;
   onStoreError?: (error: unknown) => void;
+  /** A lookup slower than this counts as unreachable (fail closed instead of hanging). */
+  lookupTimeoutMs?: number;
 };
 
 const fail = (
@@ -138,8 +140,7 @@ export class Verifier {
     let pending = this.inflight.get(hash);
     if (!pending) {
       const epoch = this.cache.epoch;
-      pending = this.deps.store
-        .findByHash(hash)
+      pending = withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)
         .then((record) => {
           if (this.cache.epoch === epoch) this.cache.set(hash, record);
           return record;
@@ -152,4 +153,12 @@ export class Verifier {
     }
     return pending;
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("key store lookup timed out")), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
