@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as getCustomers, POST as postCustomer } from "@/app/api/v1/customers/route";
@@ -18,7 +18,6 @@ import {
 import { apiKeys, apiKeyUsage } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import { type Actor, changeKeyStatus, createKey, updateKey } from "@/lib/keys/service";
-import { KeyCache } from "@/lib/verify/cache";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
@@ -532,6 +531,3 @@ describe("fail closed", () => {
     }
   });
 });
-
-void and;
-void sql;
