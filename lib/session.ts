@@ -46,9 +46,9 @@ export async function getOrgContext(): Promise<OrgContext | null> {
   return { user, ...active, memberships: list };
 }
 
-/** For pages: the org context, or a redirect to /sign-in. */
+/** For pages: the org context; signed-out users go to /sign-in, users without an org to /welcome. */
 export async function requireOrgContext(): Promise<OrgContext> {
   const ctx = await getOrgContext();
-  if (!ctx) redirect("/sign-in");
-  return ctx;
+  if (ctx) return ctx;
+  redirect((await getCurrentUser()) ? "/welcome" : "/sign-in");
 }

@@ -79,3 +79,23 @@ describe("signUp", () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe("organizations of one's own", () => {
+  it("sends a user without any organization to /welcome, where they can create one", async () => {
+    const { createOrganization } = await import("@/lib/actions/create-organization");
+    const { requireOrgContext } = await import("@/lib/session");
+    const { createUser } = await import("@/tests/factories");
+    const loner = await createUser("Loner");
+    actAs(loner.id);
+    await expect(requireOrgContext()).rejects.toMatchObject({
+      digest: expect.stringContaining("/welcome"),
+    });
+    const bad = await createOrganization(null, form({ name: " " }));
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { name: [expect.any(String)] } });
+    await expect(createOrganization(null, form({ name: "Solo Inc" }))).rejects.toMatchObject({
+      digest: expect.stringContaining(";/"),
+    });
+    const ctx = await requireOrgContext();
+    expect(ctx).toMatchObject({ organizationName: "Solo Inc", role: "owner" });
+  });
+});

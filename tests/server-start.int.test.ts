@@ -1,0 +1,22 @@
+import { spawnSync } from "node:child_process";
+import { expect, it } from "vitest";
+
+it("refuses to start with a bad DATABASE_URL, naming the variable", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, DATABASE_URL: "mysql://root@localhost/db", PORT: "0" },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
+});
+
+it("refuses to start with a malformed TRUSTED_PROXIES entry", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, TRUSTED_PROXIES: "10.0.0.0/8, not-an-ip", PORT: "0" },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("TRUSTED_PROXIES has invalid entries: not-an-ip");
+});
