@@ -50,6 +50,16 @@ test("a key created in the UI works on the API until disabled or revoked, and sh
     await page.reload();
     await expect(keyRow(page, "Integration")).not.toContainText("Never");
   }).toPass({ timeout: 15_000 });
+
+  // The key's page counts every request made with it: 3 served, 2 refused (disabled, revoked).
+  await page.getByRole("link", { name: "Integration", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys\/[0-9a-f-]{36}$/);
+  const usage = page.getByRole("region", { name: "Usage" });
+  await expect(async () => {
+    await page.reload();
+    await expect(usage.getByRole("definition").first()).toHaveText("5");
+  }).toPass({ timeout: 15_000 });
+  await expect(usage.getByRole("table")).toContainText("GET /api/v1/me");
 });
 
 test("the public API refuses missing and malformed keys, and /health needs none", async ({

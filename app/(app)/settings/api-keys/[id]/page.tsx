@@ -9,21 +9,35 @@ import { getKey, listAuditEvents } from "@/db/queries/api-keys";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
+import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
 import { effectiveStatus } from "@/lib/keys/status";
 import { canManage, requireOrgContext } from "@/lib/session";
 import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
 import { StatusBadge } from "../_components/status-badge";
+import { UsageChart } from "../_components/usage-chart";
 
 export const metadata: Metadata = { title: "API key" };
 
-export default async function KeyDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function KeyDetailsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requireOrgContext();
   const { id } = await params;
+  const requested = (await searchParams).period;
+  const period: StatsPeriod =
+    typeof requested === "string" && requested in STATS_PERIODS ? (requested as StatsPeriod) : "7d";
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const { rows: events } = await listAuditEvents(getDb(), ctx.organizationId, { keyId: id });
+  const [{ rows: events }, stats] = await Promise.all([
+    listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
+    keyStats(getDb(), ctx.organizationId, id, period),
+  ]);
   const status = effectiveStatus(key);
   const manage = canManage(ctx.role);
   const rate = key.rateLimitPerMinute ?? env().DEFAULT_RATE_LIMIT_PER_MINUTE;
@@ -93,9 +107,84 @@ export default async function KeyDetailsPage({ params }: { params: Promise<{ id:
           <EditKeyForm id={key.id} name={key.name} description={key.description ?? ""} />
         ) : null}
       </Card>
+      <Card className="p-5">
+        <section aria-labelledby="usage-heading">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="usage-heading" className="text-base font-semibold">
+              Usage
+            </h2>
+            <nav aria-label="Usage period" className="flex gap-1 text-sm">
+              {(Object.keys(STATS_PERIODS) as StatsPeriod[]).map((p) => (
+                <Link
+                  key={p}
+                  href={`?period=${p}`}
+                  aria-current={p === period ? "page" : undefined}
+                  className={
+                    p === period
+                      ? "rounded bg-zinc-900 px-2 py-0.5 text-white"
+                      : "rounded px-2 py-0.5 text-zinc-600 hover:bg-zinc-100"
+                  }
+                >
+                  {p}
+                </Link>
+              ))}
+            </nav>
+          </div>
+          <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+            {[
+              ["Requests", stats.totalRequests.toLocaleString("en-US")],
+              ["Successful", stats.successfulRequests.toLocaleString("en-US")],
+              ["Errors", stats.errorRequests.toLocaleString("en-US")],
+              ["Avg. response", `${stats.averageResponseTimeMs} ms`],
+            ].map(([label, value]) => (
+              <div key={label} className="rounded-md border border-zinc-200 p-3">
+                <dt className="text-zinc-500">{label}</dt>
+                <dd className="mt-1 text-xl font-semibold">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {stats.totalRequests === 0 ? (
+            <p className="mt-4 text-sm text-zinc-500">
+              No requests with this key in the last {period}. Usage appears within a few seconds of
+              a request.
+            </p>
+          ) : (
+            <div className="mt-4 grid gap-6 lg:grid-cols-[2fr_1fr]">
+              <UsageChart daily={stats.daily} />
+              <table className="h-fit w-full text-left text-sm">
+                <caption className="mb-2 text-left font-medium">Top endpoints</caption>
+                <thead className="text-xs text-zinc-500 uppercase">
+                  <tr>
+                    <th scope="col" className="py-1 font-medium">
+                      Endpoint
+                    </th>
+                    <th scope="col" className="py-1 text-right font-medium">
+                      Requests
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100">
+                  {stats.topEndpoints.map((e) => (
+                    <tr key={`${e.method} ${e.endpoint}`}>
+                      <td className="py-1.5 font-mono text-xs">
+                        {e.method} {e.endpoint}
+                      </td>
+                      <td className="py-1.5 text-right">{e.count.toLocaleString("en-US")}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      </Card>
       <Card>
-        <h2 className="px-4 pt-4 pb-2 text-base font-semibold">Audit trail</h2>
-        <AuditTable rows={events} showKey={false} />
+        <section aria-labelledby="audit-trail">
+          <h2 id="audit-trail" className="px-4 pt-4 pb-2 text-base font-semibold">
+            Audit trail
+          </h2>
+          <AuditTable rows={events} showKey={false} />
+        </section>
       </Card>
     </div>
   );
