@@ -5,12 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { memberships, organizations } from "@/db/schema";
-import {
-  type ActionResult,
-  formDataToObject,
-  formValues,
-  toFieldErrors,
-} from "@/lib/actions/safe-action";
+import { type ActionResult, formDataToObject, invalidInput } from "@/lib/actions/safe-action";
 import { ACTIVE_ORG_COOKIE, getCurrentUser } from "@/lib/session";
 import { organizationNameSchema } from "@/lib/validation";
 
@@ -22,15 +17,7 @@ export async function createOrganization(_prev: unknown, form: FormData): Promis
   if (!user)
     return { ok: false, code: "unauthenticated", error: "Your session has ended. Sign in again." };
   const parsed = schema.safeParse(formDataToObject(form));
-  if (!parsed.success) {
-    return {
-      ok: false,
-      code: "invalid_input",
-      error: "Check the highlighted fields.",
-      fieldErrors: toFieldErrors(parsed.error),
-      values: formValues(form),
-    };
-  }
+  if (!parsed.success) return invalidInput(parsed.error, form);
   const orgId = await getDb().transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)

@@ -1,20 +1,5 @@
 "use server";
 
-import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages, singleChange } from "@/lib/actions/key-helpers";
-import { ok, orgAction } from "@/lib/actions/safe-action";
-import { keyIdSchema } from "@/lib/keys/schemas";
-import { changeKeyStatus } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
+import { keyStatusAction } from "@/lib/actions/key-helpers";
 
-export const disableApiKey = orgAction(
-  { schema: keyIdSchema, roles: MANAGER_ROLES },
-  async (input, ctx) => {
-    const result = await keyService(() =>
-      changeKeyStatus(getDb(), actorOf(ctx), [input.id], "disable"),
-    );
-    const message = singleChange(result, "was disabled");
-    revalidateKeyPages();
-    return ok(null, message);
-  },
-);
+export const disableApiKey = keyStatusAction("disable", "was disabled");

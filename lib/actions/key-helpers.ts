@@ -1,7 +1,15 @@
 import { revalidatePath } from "next/cache";
-import { ActionError } from "@/lib/actions/safe-action";
-import { type Actor, KeyServiceError, type StatusChangeResult } from "@/lib/keys/service";
-import type { OrgContext } from "@/lib/session";
+import { getDb } from "@/db";
+import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
+import { keyIdSchema, keyIdsSchema } from "@/lib/keys/schemas";
+import {
+  type Actor,
+  changeKeyStatus,
+  KeyServiceError,
+  type StatusChange,
+  type StatusChangeResult,
+} from "@/lib/keys/service";
+import { MANAGER_ROLES, type OrgContext } from "@/lib/session";
 
 export function actorOf(ctx: OrgContext): Actor {
   return {
@@ -41,4 +49,30 @@ export function bulkMessage(result: StatusChangeResult, verb: string): string {
   const base = `${verb} ${n} key${n === 1 ? "" : "s"}`;
   const skipped = result.skipped.length;
   return skipped ? `${base}; ${skipped} skipped (${result.skipped[0]?.reason})` : `${base}.`;
+}
+
+/**
+ * A single-key status action (disable, enable, revoke) for a "use server" file to export: input
+ * is only the key id, checked against the caller's organization by the key service.
+ */
+export function keyStatusAction(change: StatusChange, done: string) {
+  return orgAction({ schema: keyIdSchema, roles: MANAGER_ROLES }, async (input, ctx) => {
+    const result = await keyService(() =>
+      changeKeyStatus(getDb(), actorOf(ctx), [input.id], change),
+    );
+    const message = singleChange(result, done);
+    revalidateKeyPages();
+    return ok(null, message);
+  });
+}
+
+/** The bulk counterpart: several ids, all of the caller's organization or nothing changes. */
+export function bulkKeyStatusAction(change: StatusChange, verb: string) {
+  return orgAction({ schema: keyIdsSchema, roles: MANAGER_ROLES }, async (input, ctx) => {
+    const result = await keyService(() =>
+      changeKeyStatus(getDb(), actorOf(ctx), input.ids, change),
+    );
+    revalidateKeyPages();
+    return ok(result, bulkMessage(result, verb));
+  });
 }

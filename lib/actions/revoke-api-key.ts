@@ -1,20 +1,5 @@
 "use server";
 
-import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages, singleChange } from "@/lib/actions/key-helpers";
-import { ok, orgAction } from "@/lib/actions/safe-action";
-import { keyIdSchema } from "@/lib/keys/schemas";
-import { changeKeyStatus } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
+import { keyStatusAction } from "@/lib/actions/key-helpers";
 
-export const revokeApiKey = orgAction(
-  { schema: keyIdSchema, roles: MANAGER_ROLES },
-  async (input, ctx) => {
-    const result = await keyService(() =>
-      changeKeyStatus(getDb(), actorOf(ctx), [input.id], "revoke"),
-    );
-    const message = singleChange(result, "was revoked");
-    revalidateKeyPages();
-    return ok(null, message);
-  },
-);
+export const revokeApiKey = keyStatusAction("revoke", "was revoked");

@@ -59,6 +59,17 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
   return flat.fieldErrors as FieldErrors;
 }
 
+/** The failure for input that did not parse: field errors, and the form's values to refill it. */
+export function invalidInput(error: z.ZodError, form?: FormData): ActionFailure {
+  return {
+    ok: false,
+    code: "invalid_input",
+    error: "Check the highlighted fields.",
+    fieldErrors: toFieldErrors(error),
+    values: form ? formValues(form) : undefined,
+  };
+}
+
 /**
  * Builds a server action that parses its input with `schema`, loads the session and the active
  * membership from the database, checks the role, and only then runs `fn` with an org-scoped
@@ -84,24 +95,15 @@ export function orgAction<S extends z.ZodType, T>(
         error: "You do not have permission to do this in this organization.",
       };
     }
-    const raw = input instanceof FormData ? formDataToObject(input) : input;
-    const values = input instanceof FormData ? formValues(input) : undefined;
-    const parsed = options.schema.safeParse(raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        code: "invalid_input",
-        error: "Check the highlighted fields.",
-        fieldErrors: toFieldErrors(parsed.error),
-        values,
-      };
-    }
+    const form = input instanceof FormData ? input : undefined;
+    const parsed = options.schema.safeParse(form ? formDataToObject(form) : input);
+    if (!parsed.success) return invalidInput(parsed.error, form);
     try {
       return await fn(parsed.data, ctx);
     } catch (error) {
       if (error instanceof ActionError) {
         const { code, message, fieldErrors } = error;
-        return { ok: false, code, error: message, fieldErrors, values };
+        return { ok: false, code, error: message, fieldErrors, values: form && formValues(form) };
       }
       throw error;
     }

@@ -2,21 +2,13 @@
 
 import { redirect } from "next/navigation";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { formDataToObject, formValues, toFieldErrors } from "@/lib/actions/safe-action";
+import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth";
 import { signInSchema } from "@/lib/validation";
 
 export async function signIn(_prev: unknown, form: FormData): Promise<ActionResult> {
   const parsed = signInSchema.safeParse(formDataToObject(form));
-  if (!parsed.success) {
-    return {
-      ok: false,
-      code: "invalid_input",
-      error: "Check the highlighted fields.",
-      fieldErrors: toFieldErrors(parsed.error),
-      values: formValues(form),
-    };
-  }
+  if (!parsed.success) return invalidInput(parsed.error, form);
   const result = await signInWithPassword(parsed.data.email, parsed.data.password);
   if (!result.ok) {
     return result.reason === "rate_limited"

@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { memberships, organizations, users } from "@/db/schema";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { formDataToObject, formValues, toFieldErrors } from "@/lib/actions/safe-action";
+import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth";
 import { hashPassword } from "@/lib/password";
 import { signUpSchema } from "@/lib/validation";
@@ -14,15 +14,7 @@ import { signUpSchema } from "@/lib/validation";
 export async function signUp(_prev: unknown, form: FormData): Promise<ActionResult> {
   const values = formValues(form);
   const parsed = signUpSchema.safeParse(formDataToObject(form));
-  if (!parsed.success) {
-    return {
-      ok: false,
-      code: "invalid_input",
-      error: "Check the highlighted fields.",
-      fieldErrors: toFieldErrors(parsed.error),
-      values,
-    };
-  }
+  if (!parsed.success) return invalidInput(parsed.error, form);
   const emailTaken: ActionResult = {
     ok: false,
     code: "conflict",
