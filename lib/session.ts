@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { getDb } from "@/db";
 import { listUserMemberships, type MembershipRow } from "@/db/queries/memberships";
 import { type Role, users } from "@/db/schema";
@@ -20,8 +21,11 @@ export type OrgContext = {
 export const MANAGER_ROLES: readonly Role[] = ["owner", "admin"];
 export const canManage = (role: Role) => MANAGER_ROLES.includes(role);
 
-/** The signed-in user, loaded from the database (a JWT for a deleted user is worthless). */
-export async function getCurrentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user, loaded from the database (a JWT for a deleted user is worthless).
+ * Memoised per request with React's cache(): the layout and the page ask once between them.
+ */
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const userId = await getSessionUserId();
   if (!userId) return null;
   const [user] = await getDb()
@@ -30,13 +34,13 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
     .where(eq(users.id, userId))
     .limit(1);
   return user ?? null;
-}
+});
 
 /**
  * The user's active organization and role, read from the database on every call. The cookie only
  * says which of the user's own memberships to prefer; it grants nothing.
  */
-export async function getOrgContext(): Promise<OrgContext | null> {
+export const getOrgContext = cache(async (): Promise<OrgContext | null> => {
   const user = await getCurrentUser();
   if (!user) return null;
   const list = await listUserMemberships(getDb(), user.id);
@@ -44,7 +48,7 @@ export async function getOrgContext(): Promise<OrgContext | null> {
   const active = list.find((m) => m.organizationId === preferred) ?? list[0];
   if (!active) return null;
   return { user, ...active, memberships: list };
-}
+});
 
 /** For pages: the org context; signed-out users go to /sign-in, users without an org to /welcome. */
 export async function requireOrgContext(): Promise<OrgContext> {
