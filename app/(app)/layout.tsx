@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/sign-out-button";
 import { requireOrgContext } from "@/lib/session";
 import { OrgSwitcher } from "./_components/org-switcher";
-import { SignOutButton } from "./_components/sign-out-button";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const ctx = await requireOrgContext();

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { SignOutButton } from "@/components/sign-out-button";
 import { getCurrentUser, getOrgContext } from "@/lib/session";
 import { CreateOrganizationForm } from "./create-organization-form";
 
@@ -17,6 +18,9 @@ export default async function WelcomePage() {
         Ask an owner or admin to add {user.email}, or create your own organization.
       </p>
       <CreateOrganizationForm />
+      <div className="mt-6 flex justify-end">
+        <SignOutButton />
+      </div>
     </>
   );
 }
