@@ -10,9 +10,9 @@ import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
 import { closeDb, migrateDatabase } from "./db";
 import { ensureAuthSecret } from "./lib/auth-secret";
-import { CLIENT_IP_HEADER } from "./lib/client-ip";
 import { env } from "./lib/env";
-import { type IpRange, parseIpAllowlist, resolveClientIp } from "./lib/ip";
+import { sanitizeForwardedHeaders } from "./lib/forwarded";
+import { type IpRange, parseIpAllowlist } from "./lib/ip";
 import { exitOnSignals } from "./lib/shutdown";
 
 const dev = process.argv.includes("--dev");
@@ -37,21 +37,8 @@ const trustedProxies: IpRange[] = trusted.ranges;
 
 ensureAuthSecret(config.DATA_DIR);
 
-export function applyClientIp(req: IncomingMessage): void {
-  const forwarded = req.headers["x-forwarded-for"];
-  const ip = resolveClientIp(
-    req.socket.remoteAddress,
-    Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
-    trustedProxies,
-  );
-  delete req.headers[CLIENT_IP_HEADER];
-  delete req.headers["x-real-ip"];
-  if (ip) {
-    req.headers[CLIENT_IP_HEADER] = ip;
-    req.headers["x-forwarded-for"] = ip;
-  } else {
-    delete req.headers["x-forwarded-for"];
-  }
+function applyClientIp(req: IncomingMessage): void {
+  sanitizeForwardedHeaders(req.headers, req.socket.remoteAddress, trustedProxies);
 }
 
 async function main() {
