@@ -1,3 +1,4 @@
+import { Th, theadClass } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -26,22 +27,12 @@ export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey
   }
   return (
     <table className="w-full text-left text-sm">
-      <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+      <thead className={theadClass}>
         <tr>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Time
-          </th>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Actor
-          </th>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Action
-          </th>
-          {showKey ? (
-            <th scope="col" className="px-4 py-2 font-medium">
-              Key
-            </th>
-          ) : null}
+          <Th>Time</Th>
+          <Th>Actor</Th>
+          <Th>Action</Th>
+          {showKey ? <Th>Key</Th> : null}
         </tr>
       </thead>
       <tbody className="divide-y divide-zinc-100">

@@ -29,7 +29,3 @@ export const SCOPES = [
 
 export type Scope = (typeof SCOPES)[number]["id"];
 export const SCOPE_IDS = SCOPES.map((s) => s.id) as [Scope, ...Scope[]];
-
-export function isScope(value: string): value is Scope {
-  return (SCOPE_IDS as string[]).includes(value);
-}

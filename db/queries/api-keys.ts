@@ -51,8 +51,6 @@ export const keyListColumns = {
   revokedAt: apiKeys.revokedAt,
 };
 
-export type KeyListRow = NonNullable<Awaited<ReturnType<typeof getKey>>>;
-
 export const KEY_SORTS = ["created", "name", "last_used"] as const;
 export const KEY_STATUS_FILTERS = ["all", "active", "disabled", "expired", "revoked"] as const;
 

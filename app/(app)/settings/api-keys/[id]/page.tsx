@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { AuditTable } from "@/components/audit-table";
 import { Badge, Card } from "@/components/ui/card";
+import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getKey, listAuditEvents } from "@/db/queries/api-keys";
 import { env } from "@/lib/env";
@@ -155,12 +156,8 @@ export default async function KeyDetailsPage({
                 <caption className="mb-2 text-left font-medium">Top endpoints</caption>
                 <thead className="text-xs text-zinc-500 uppercase">
                   <tr>
-                    <th scope="col" className="py-1 font-medium">
-                      Endpoint
-                    </th>
-                    <th scope="col" className="py-1 text-right font-medium">
-                      Requests
-                    </th>
+                    <Th className="px-0 py-1">Endpoint</Th>
+                    <Th className="px-0 py-1 text-right">Requests</Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-zinc-100">

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { Th, theadClass } from "@/components/ui/table";
 import { changeMemberRole } from "@/lib/actions/change-member-role";
 import { removeMember } from "@/lib/actions/remove-member";
 
@@ -17,21 +18,15 @@ export function MembersTable(props: {
 }) {
   return (
     <table className="w-full text-left text-sm">
-      <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase">
+      <thead className={theadClass}>
         <tr>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Name
-          </th>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Email
-          </th>
-          <th scope="col" className="px-4 py-2 font-medium">
-            Role
-          </th>
+          <Th>Name</Th>
+          <Th>Email</Th>
+          <Th>Role</Th>
           {props.canManage ? (
-            <th scope="col" className="px-4 py-2 font-medium">
+            <Th>
               <span className="sr-only">Actions</span>
-            </th>
+            </Th>
           ) : null}
         </tr>
       </thead>
