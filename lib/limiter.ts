@@ -34,7 +34,14 @@ export function createLimiter(
   options: IRateLimiterOptions & { keyPrefix: string },
   redis: Redis | undefined = env().REDIS_URL ? getRedis(env().REDIS_URL as string) : undefined,
 ): Limiter {
-  if (redis)
-    return new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false });
+  if (redis) {
+    // If Redis is unreachable, limit in memory rather than fail every request.
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      useRedisPackage: false,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+  }
   return new RateLimiterMemory(options);
 }

@@ -19,3 +19,19 @@ it("blocks an IP after 50 failures across emails", async () => {
   expect(await signInRetryAfter("fresh@example.com", "203.0.113.50")).toBeGreaterThan(0);
   expect(await signInRetryAfter("fresh@example.com", "203.0.113.51")).toBe(0);
 });
+
+it("keeps working in memory when Redis is unreachable", async () => {
+  const { Redis } = await import("ioredis");
+  const { createLimiter } = await import("./limiter");
+  const dead = new Redis("redis://127.0.0.1:1", {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
+  const limiter = createLimiter({ keyPrefix: "t_dead", points: 2, duration: 60 }, dead);
+  await limiter.consume("k");
+  await limiter.consume("k");
+  await expect(limiter.consume("k")).rejects.toMatchObject({ remainingPoints: 0 });
+  dead.disconnect();
+});
