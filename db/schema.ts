@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -19,6 +20,13 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 export const roleEnum = pgEnum("member_role", ["owner", "admin", "member"]);
 export const keyEnvironmentEnum = pgEnum("key_environment", ["live", "test"]);
 export const keyStatusEnum = pgEnum("key_status", ["active", "disabled", "revoked"]);
+/** What happens to a key reported as leaked. */
+export const leakActionEnum = pgEnum("leak_action", ["disable", "revoke", "notify"]);
+export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", [
+  "pending",
+  "delivered",
+  "failed",
+]);
 
 export const users = pgTable(
   "users",
@@ -27,6 +35,8 @@ export const users = pgTable(
     name: text("name").notNull(),
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
+    /** Bumped on sign-out, password change and removal from every org: older sessions end. */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(sql`lower(${t.email})`)],
@@ -84,12 +94,21 @@ export const apiKeys = pgTable(
     revokedBy: uuid("revoked_by").references(() => users.id, { onDelete: "set null" }),
     /** Set on a key created by rolling another one. */
     rolledFromId: uuid("rolled_from_id"),
+    /** Why the key was disabled by the system (`inactive`, `leaked`); null when a person did it. */
+    disabledReason: text("disabled_reason"),
+    /** When the key was first reported as leaked. */
+    leakedAt: timestamp("leaked_at", { withTimezone: true }),
+    /** Per-key webhook target (`https://…`) and its signing secret, AES-256-GCM encrypted. */
+    webhookUrl: text("webhook_url"),
+    webhookSecretEnc: text("webhook_secret_enc"),
   },
   (t) => [
     uniqueIndex("api_keys_hash_unique").on(t.hash),
     index("api_keys_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id),
     index("api_keys_org_name_idx").on(t.organizationId, t.name, t.id),
     index("api_keys_org_last_used_idx").on(t.organizationId, t.lastUsedAt, t.id),
+    index("api_keys_rolled_from_idx").on(t.rolledFromId),
+    index("api_keys_expires_idx").on(t.expiresAt),
   ],
 );
 
@@ -111,10 +130,13 @@ export const auditLogs = pgTable(
     keyName: text("key_name"),
     before: jsonb("before"),
     after: jsonb("after"),
+    /** Context of the event: a leak report's url/source, a member's email and role, a roll's pair. */
+    metadata: jsonb("metadata"),
     createdAt: createdAt(),
   },
   (t) => [
     index("audit_logs_org_seq_idx").on(t.organizationId, t.seq.desc()),
+    index("audit_logs_org_created_idx").on(t.organizationId, t.createdAt),
     index("audit_logs_key_seq_idx").on(t.keyId, t.seq.desc()),
   ],
 );
@@ -147,6 +169,8 @@ export const apiKeyUsage = pgTable(
     statusClass: integer("status_class").notNull(),
     requests: bigint("requests", { mode: "number" }).notNull(),
     totalDurationMs: bigint("total_duration_ms", { mode: "number" }).notNull(),
+    /** Scopes the route required: what the key actually needed (least-privilege suggestions). */
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     primaryKey({ columns: [t.keyId, t.minute, t.method, t.endpoint, t.statusClass] }),
@@ -154,6 +178,61 @@ export const apiKeyUsage = pgTable(
   ],
 );
 
+/** An organization's rules for its keys; no row means no limits and leaks disable the key. */
+export const keyPolicies = pgTable("key_policies", {
+  organizationId: uuid("organization_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  maxLifetimeDays: integer("max_lifetime_days"),
+  requireAllowedIpsForLive: boolean("require_allowed_ips_for_live").notNull().default(false),
+  disableUnusedAfterDays: integer("disable_unused_after_days"),
+  leakAction: leakActionEnum("leak_action").notNull().default("disable"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+/**
+ * The webhook outbox and delivery log in one: a row is written in the same transaction as the
+ * change it announces, then claimed and sent by the delivery worker until it is delivered or
+ * has failed for good.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    /** The whole JSON body sent: `{ type, timestamp, data }`. */
+    payload: jsonb("payload").notNull(),
+    url: text("url").notNull(),
+    status: webhookDeliveryStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    /** A worker's lease on the row while it sends; a crashed worker's lease simply runs out. */
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    /** Makes periodic events idempotent, e.g. `key.expiring:<keyId>:<expiresAt>`. */
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_dedupe_unique").on(t.dedupeKey),
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_key_created_idx").on(t.keyId, t.createdAt.desc()),
+    index("webhook_deliveries_created_idx").on(t.createdAt),
+  ],
+);
+
 export type Role = (typeof roleEnum.enumValues)[number];
 export type KeyStatus = (typeof keyStatusEnum.enumValues)[number];
 export type KeyEnvironment = (typeof keyEnvironmentEnum.enumValues)[number];
+export type LeakAction = (typeof leakActionEnum.enumValues)[number];
+export type WebhookDeliveryStatus = (typeof webhookDeliveryStatusEnum.enumValues)[number];
