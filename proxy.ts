@@ -1,18 +1,36 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { contentSecurityPolicy, newNonce } from "@/lib/csp";
 import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 
-// Optimistic check only: a visitor without a session cookie goes to /sign-in. Every page, action
-// and route still verifies the session and membership against the database.
+// Pages anyone may open; every other page needs a session cookie.
+const PUBLIC_PAGES = /^\/(sign-in|sign-up|docs)(\/|$)/;
+
+/**
+ * Every page gets a fresh CSP nonce (on the request, where Next reads it for its own scripts, and
+ * on the response). Visitors without a session cookie go to /sign-in: an optimistic check only —
+ * every page, action and route still verifies the session and membership against the database.
+ */
 export function proxy(request: NextRequest) {
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const hasSession = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
-  if (hasSession) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = "/sign-in";
-  url.search = "";
-  return NextResponse.redirect(url);
+  let response: NextResponse;
+  if (hasSession || PUBLIC_PAGES.test(request.nextUrl.pathname)) {
+    const headers = new Headers(request.headers);
+    headers.set("x-nonce", nonce);
+    headers.set("content-security-policy", csp);
+    response = NextResponse.next({ request: { headers } });
+  } else {
+    const url = request.nextUrl.clone();
+    url.pathname = "/sign-in";
+    url.search = "";
+    response = NextResponse.redirect(url);
+  }
+  response.headers.set("content-security-policy", csp);
+  return response;
 }
 
 export const config = {
-  // App pages only: not the auth pages, the APIs, Next internals or static files.
-  matcher: ["/((?!sign-in|sign-up|api/|docs/|_next/|favicon.ico|.*\\.[a-z0-9]+$).*)"],
+  // Pages only: not the APIs (their bodies must stream unbuffered), Next's files or static files.
+  matcher: ["/((?!api/|_next/|favicon.ico|.*\\.[a-z0-9]+$).*)"],
 };

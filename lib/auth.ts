@@ -11,7 +11,7 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { getClientIp } from "@/lib/client-ip";
 import { verifyPassword } from "@/lib/password";
-import { recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "@/lib/sign-in-throttle";
+import { consumeSignInAttempt, recordSignInSuccess } from "@/lib/sign-in-throttle";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -46,34 +46,43 @@ const nextAuth = NextAuth(() => ({
         if (!parsed.success) throw new InvalidCredentials();
         const { email, password } = parsed.data;
         const ip = getClientIp(request.headers);
-        if ((await signInRetryAfter(email, ip)) > 0) throw new TooManyAttempts();
+        if ((await consumeSignInAttempt(email, ip)) > 0) throw new TooManyAttempts();
         const [user] = await getDb()
           .select({
             id: users.id,
             name: users.name,
             email: users.email,
             passwordHash: users.passwordHash,
+            sessionVersion: users.sessionVersion,
           })
           .from(users)
           .where(eq(sql`lower(${users.email})`, email))
           .limit(1);
         const ok = await verifyPassword(user?.passwordHash, password);
-        if (!user || !ok) {
-          await recordSignInFailure(email, ip);
-          throw new InvalidCredentials();
-        }
-        await recordSignInSuccess(email);
-        return { id: user.id, name: user.name, email: user.email };
+        if (!user || !ok) throw new InvalidCredentials();
+        await recordSignInSuccess(email, ip);
+        return {
+          id: user.id,
+          name: user.name,
+          email: user.email,
+          sessionVersion: user.sessionVersion,
+        } as { id: string; name: string; email: string };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        // The user's session version when signed in; a later bump makes this token worthless.
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      (session as { sessionVersion?: number }).sessionVersion =
+        typeof token.sv === "number" ? token.sv : 0;
       return session;
     },
   },
@@ -81,10 +90,15 @@ const nextAuth = NextAuth(() => ({
 
 export const { handlers } = nextAuth;
 
-/** The signed-in user's id from the session JWT, or null. Callers must still load the user. */
-export async function getSessionUserId(): Promise<string | null> {
+/** The session JWT's claims (user id and session version), or null. Callers compare the version. */
+export async function getSessionClaims(): Promise<{
+  userId: string;
+  sessionVersion: number;
+} | null> {
   const session = await nextAuth.auth();
-  return session?.user?.id ?? null;
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  return { userId, sessionVersion: (session as { sessionVersion?: number }).sessionVersion ?? 0 };
 }
 
 export type SignInResult = { ok: true } | { ok: false; reason: "invalid" | "rate_limited" };

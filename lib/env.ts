@@ -51,6 +51,9 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  // Sign-ups and organization creations per client IP and hour; at least 10 so a team behind one
+  // address can still join.
+  ACCOUNT_WRITES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(20),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 

@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { listUserMemberships, type MembershipRow } from "@/db/queries/memberships";
-import { type Role, users } from "@/db/schema";
-import { getSessionUserId } from "@/lib/auth";
+import { getSessionUserRow } from "@/db/queries/users";
+import type { Role } from "@/db/schema";
+import { getSessionClaims } from "@/lib/auth";
 
 export const ACTIVE_ORG_COOKIE = "lk_org";
 
@@ -22,18 +22,16 @@ export const MANAGER_ROLES: readonly Role[] = ["owner", "admin"];
 export const canManage = (role: Role) => MANAGER_ROLES.includes(role);
 
 /**
- * The signed-in user, loaded from the database (a JWT for a deleted user is worthless).
+ * The signed-in user, loaded from the database: a JWT for a deleted user, or one issued before
+ * the user's session version was bumped (sign-out, removal from every org), is worthless.
  * Memoised per request with React's cache(): the layout and the page ask once between them.
  */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  const userId = await getSessionUserId();
-  if (!userId) return null;
-  const [user] = await getDb()
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  return user ?? null;
+  const claims = await getSessionClaims();
+  if (!claims) return null;
+  const user = await getSessionUserRow(getDb(), claims.userId);
+  if (!user || user.sessionVersion !== claims.sessionVersion) return null;
+  return { id: user.id, name: user.name, email: user.email };
 });
 
 /**

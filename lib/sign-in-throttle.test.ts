@@ -1,23 +1,29 @@
 import { expect, it } from "vitest";
-import { recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./sign-in-throttle";
+import { consumeSignInAttempt, recordSignInSuccess } from "./sign-in-throttle";
 
-it("blocks an email after 10 failures, then a success elsewhere does not unblock the IP", async () => {
+it("allows 10 attempts per email, then refuses from any IP until a success resets it", async () => {
   const email = "victim@example.com";
-  for (let i = 0; i < 10; i++) {
-    expect(await signInRetryAfter(email, "198.51.100.1")).toBe(0);
-    await recordSignInFailure(email, "198.51.100.1");
-  }
-  expect(await signInRetryAfter(email, "198.51.100.2")).toBeGreaterThan(0);
-  expect(await signInRetryAfter("Victim@Example.com ", "198.51.100.3")).toBeGreaterThan(0);
-  expect(await signInRetryAfter("other@example.com", "198.51.100.2")).toBe(0);
-  await recordSignInSuccess(email);
-  expect(await signInRetryAfter(email, "198.51.100.2")).toBe(0);
+  for (let i = 0; i < 10; i++) expect(await consumeSignInAttempt(email, "198.51.100.1")).toBe(0);
+  expect(await consumeSignInAttempt(email, "198.51.100.2")).toBeGreaterThan(0);
+  expect(await consumeSignInAttempt("Victim@Example.com ", "198.51.100.3")).toBeGreaterThan(0);
+  expect(await consumeSignInAttempt("other@example.com", "198.51.100.2")).toBe(0);
+  await recordSignInSuccess(email, "198.51.100.2");
+  expect(await consumeSignInAttempt(email, "198.51.100.2")).toBe(0);
 });
 
-it("blocks an IP after 50 failures across emails", async () => {
-  for (let i = 0; i < 50; i++) await recordSignInFailure(`u${i}@example.com`, "203.0.113.50");
-  expect(await signInRetryAfter("fresh@example.com", "203.0.113.50")).toBeGreaterThan(0);
-  expect(await signInRetryAfter("fresh@example.com", "203.0.113.51")).toBe(0);
+it("lets exactly 10 of 30 simultaneous attempts for one email through", async () => {
+  const results = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => consumeSignInAttempt("burst@example.com", `192.0.2.${i}`)),
+  );
+  expect(results.filter((wait) => wait === 0)).toHaveLength(10);
+});
+
+it("refuses an IP after 50 attempts across emails", async () => {
+  for (let i = 0; i < 50; i++) {
+    expect(await consumeSignInAttempt(`u${i}@example.com`, "203.0.113.50")).toBe(0);
+  }
+  expect(await consumeSignInAttempt("fresh@example.com", "203.0.113.50")).toBeGreaterThan(0);
+  expect(await consumeSignInAttempt("fresh2@example.com", "203.0.113.51")).toBe(0);
 });
 
 it("keeps working in memory when Redis is unreachable", async () => {

@@ -1,20 +1,20 @@
 import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
 
 const WINDOW_SECONDS = 15 * 60;
-const FAILURES_PER_EMAIL = 10;
-const FAILURES_PER_IP = 50;
+const ATTEMPTS_PER_EMAIL = 10;
+const ATTEMPTS_PER_IP = 50;
 
 let limiters: { email: Limiter; ip: Limiter } | undefined;
 function getLimiters() {
   limiters ??= {
     email: createLimiter({
       keyPrefix: "signin_email",
-      points: FAILURES_PER_EMAIL,
+      points: ATTEMPTS_PER_EMAIL,
       duration: WINDOW_SECONDS,
     }),
     ip: createLimiter({
       keyPrefix: "signin_ip",
-      points: FAILURES_PER_IP,
+      points: ATTEMPTS_PER_IP,
       duration: WINDOW_SECONDS,
     }),
   };
@@ -26,27 +26,36 @@ const keys = (email: string, ip: string | undefined) => ({
   ip: ip ?? "unknown",
 });
 
-/** Seconds until the caller may try again, or 0 when a sign-in attempt is allowed now. */
-export async function signInRetryAfter(email: string, ip: string | undefined): Promise<number> {
+/**
+ * Spends one attempt for the email and for the IP *before* the password is checked, and answers
+ * whether the check may run (0) or how many seconds to wait. Consuming first is what makes the
+ * limit hold when attempts arrive at once: the counter's increment is atomic, a read-then-record
+ * is not.
+ */
+export async function consumeSignInAttempt(email: string, ip: string | undefined): Promise<number> {
   const { email: e, ip: i } = keys(email, ip);
   const l = getLimiters();
-  const [byEmail, byIp] = await Promise.all([l.email.get(e), l.ip.get(i)]);
-  let wait = 0;
-  if (byEmail && byEmail.consumedPoints >= FAILURES_PER_EMAIL)
-    wait = Math.max(wait, byEmail.msBeforeNext);
-  if (byIp && byIp.consumedPoints >= FAILURES_PER_IP) wait = Math.max(wait, byIp.msBeforeNext);
-  return Math.ceil(wait / 1000);
+  const outcomes = await Promise.all([
+    l.email.consume(e).then(
+      () => 0,
+      (res) => refused(res),
+    ),
+    l.ip.consume(i).then(
+      () => 0,
+      (res) => refused(res),
+    ),
+  ]);
+  return Math.max(...outcomes);
 }
 
-export async function recordSignInFailure(email: string, ip: string | undefined): Promise<void> {
+function refused(res: unknown): number {
+  if (!(res instanceof RateLimiterRes)) throw res;
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/** A correct password gives the attempts back: the email's entirely, the IP's one point. */
+export async function recordSignInSuccess(email: string, ip: string | undefined): Promise<void> {
   const { email: e, ip: i } = keys(email, ip);
   const l = getLimiters();
-  const swallow = (err: unknown) => {
-    if (!(err instanceof RateLimiterRes)) throw err;
-  };
-  await Promise.all([l.email.consume(e).catch(swallow), l.ip.consume(i).catch(swallow)]);
-}
-
-export async function recordSignInSuccess(email: string): Promise<void> {
-  await getLimiters().email.delete(keys(email, undefined).email);
+  await Promise.all([l.email.delete(e), l.ip.reward(i, 1)]);
 }

@@ -1,4 +1,10 @@
-type TestRequest = { userId: string | null; cookies: Map<string, string>; headers: Headers };
+type TestRequest = {
+  userId: string | null;
+  /** The session version the test's session token carries (0 when unset). */
+  sessionVersion?: number;
+  cookies: Map<string, string>;
+  headers: Headers;
+};
 
 const key = Symbol.for("latchkey.testRequest");
 const g = globalThis as Record<symbol, unknown>;

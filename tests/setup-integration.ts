@@ -4,7 +4,10 @@ import { testRequest } from "./request-context";
 // Server actions run here outside Next's request scope: the request (session user, cookies,
 // headers) is the test's to set, and everything behind it (zod, roles, SQL) is the real code.
 vi.mock("@/lib/auth", () => ({
-  getSessionUserId: async () => testRequest().userId,
+  getSessionClaims: async () => {
+    const { userId, sessionVersion } = testRequest();
+    return userId ? { userId, sessionVersion: sessionVersion ?? 0 } : null;
+  },
   signInWithPassword: async () => ({ ok: true }),
   signOutAndRedirect: async () => {},
   handlers: {},

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { memberships, organizations } from "@/db/schema";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/account-throttle";
 import { type ActionResult, formDataToObject, invalidInput } from "@/lib/actions/safe-action";
 import { ACTIVE_ORG_COOKIE, getCurrentUser } from "@/lib/session";
 import { organizationNameSchema } from "@/lib/validation";
@@ -18,6 +19,9 @@ export async function createOrganization(_prev: unknown, form: FormData): Promis
     return { ok: false, code: "unauthenticated", error: "Your session has ended. Sign in again." };
   const parsed = schema.safeParse(formDataToObject(form));
   if (!parsed.success) return invalidInput(parsed.error, form);
+  if (!(await consumeAccountWrite("create_org"))) {
+    return { ok: false, code: "forbidden", error: TOO_MANY_ACCOUNT_WRITES };
+  }
   const orgId = await getDb().transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)

@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { memberships, type Role } from "@/db/schema";
 import { ActionError } from "@/lib/actions/safe-action";
@@ -11,18 +11,19 @@ export function assertMayAssign(ctx: OrgContext, from: Role | null, to: Role | n
   }
 }
 
-/** Refuses to leave the organization without an owner. Call inside the changing transaction. */
+/**
+ * Refuses to leave the organization without an owner. Call inside the changing transaction: the
+ * org's owner rows stay locked until it commits, so two owners demoting each other at once are
+ * serialized and the second sees the first's change (a plain count would let both pass).
+ */
 export async function assertOwnerRemains(tx: Tx, organizationId: string, userId: string) {
-  const [row] = await tx
-    .select({ n: count() })
+  const owners = await tx
+    .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "owner")));
-  const [target] = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "owner")))
+    .orderBy(asc(memberships.userId))
     .for("update");
-  if (target?.role === "owner" && (row?.n ?? 0) <= 1) {
+  if (owners.some((o) => o.userId === userId) && owners.length <= 1) {
     throw new ActionError("conflict", "An organization needs at least one owner.");
   }
 }

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getMembershipRole } from "@/db/queries/memberships";
+import { endSessionsIfOrphaned } from "@/db/queries/users";
 import { memberships } from "@/db/schema";
 import { assertMayAssign, assertOwnerRemains } from "@/lib/actions/member-rules";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
@@ -26,6 +27,7 @@ export const removeMember = orgAction({ schema, roles: MANAGER_ROLES }, async (i
           eq(memberships.userId, input.userId),
         ),
       );
+    await endSessionsIfOrphaned(tx, input.userId);
   });
   revalidatePath("/settings/members");
   return ok(null, "Member removed.");

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { memberships, organizations, users } from "@/db/schema";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/account-throttle";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth";
@@ -15,6 +16,9 @@ export async function signUp(_prev: unknown, form: FormData): Promise<ActionResu
   const values = formValues(form);
   const parsed = signUpSchema.safeParse(formDataToObject(form));
   if (!parsed.success) return invalidInput(parsed.error, form);
+  if (!(await consumeAccountWrite("sign_up"))) {
+    return { ok: false, code: "forbidden", error: TOO_MANY_ACCOUNT_WRITES, values };
+  }
   const emailTaken: ActionResult = {
     ok: false,
     code: "conflict",

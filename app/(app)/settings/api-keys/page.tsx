@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys } from "@/db/queries/api-keys";
@@ -6,6 +7,13 @@ import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
 import { effectiveStatus } from "@/lib/keys/status";
+import {
+  oneOf,
+  pageNumber,
+  parseSearchParams,
+  type RawSearchParams,
+  text,
+} from "@/lib/search-params";
 import { canManage, requireOrgContext } from "@/lib/session";
 import { BestPractices } from "./_components/best-practices";
 import { CreateKeyDialog } from "./_components/create-key-dialog";
@@ -13,24 +21,22 @@ import { type KeyRowView, KeysTable } from "./_components/keys-table";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const querySchema = {
+  q: text(64),
+  status: oneOf(KEY_STATUS_FILTERS, "all"),
+  sort: oneOf(KEY_SORTS, "created"),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+  page: pageNumber(),
+};
 
-const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
-  typeof value === "string" && (allowed as readonly string[]).includes(value)
-    ? (value as T)
-    : fallback;
-
-export default async function ApiKeysPage({ searchParams }: { searchParams: SearchParams }) {
+export default async function ApiKeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
   const ctx = await requireOrgContext();
-  const params = await searchParams;
-  const sort = pick(params.sort, KEY_SORTS, "created");
-  const query = {
-    q: typeof params.q === "string" ? params.q.slice(0, 64) : "",
-    status: pick(params.status, KEY_STATUS_FILTERS, "all"),
-    sort,
-    dir: pick(params.dir, ["asc", "desc"] as const, sort === "name" ? "asc" : "desc"),
-    page: Math.max(1, Math.min(10_000, Number.parseInt(String(params.page ?? "1"), 10) || 1)),
-  };
+  const parsed = parseSearchParams(querySchema, await searchParams);
+  const query = { ...parsed, dir: parsed.dir ?? (parsed.sort === "name" ? "asc" : "desc") };
   const { rows, total, page, size } = await listKeys(getDb(), ctx.organizationId, {
     ...query,
     size: 20,

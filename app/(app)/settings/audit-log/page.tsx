@@ -4,6 +4,7 @@ import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { listAuditEvents } from "@/db/queries/api-keys";
+import { pageNumber, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
 import { requireOrgContext } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -11,10 +12,10 @@ export const metadata: Metadata = { title: "Audit log" };
 export default async function AuditLogPage({
   searchParams,
 }: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<RawSearchParams>;
 }) {
   const ctx = await requireOrgContext();
-  const page = Math.max(1, Number.parseInt(String((await searchParams).page ?? "1"), 10) || 1);
+  const { page } = parseSearchParams({ page: pageNumber() }, await searchParams);
   const { rows, total, size } = await listAuditEvents(getDb(), ctx.organizationId, { page });
   const pages = Math.max(1, Math.ceil(total / size));
   return (

@@ -2,7 +2,8 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { customers } from "@/db/schema";
-import { parseJsonBody } from "@/lib/verify/body";
+import { parseJsonBody } from "@/lib/api/body";
+import { methodsNotAllowed } from "@/lib/api/methods";
 import { problem } from "@/lib/verify/problem";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
@@ -75,3 +76,5 @@ export const POST = withApiKey(
   },
   { scopes: ["customers:write"] },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,3 +1,4 @@
+import { methodsNotAllowed } from "@/lib/api/methods";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 export const GET = withApiKey(async (_request, { key, organization }) =>
@@ -6,3 +7,5 @@ export const GET = withApiKey(async (_request, { key, organization }) =>
     organization,
   }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -12,6 +12,7 @@ import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
 import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
 import { effectiveStatus } from "@/lib/keys/status";
+import { oneOf, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
 import { canManage, requireOrgContext } from "@/lib/session";
 import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
@@ -25,13 +26,12 @@ export default async function KeyDetailsPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<RawSearchParams>;
 }) {
   const ctx = await requireOrgContext();
   const { id } = await params;
-  const requested = (await searchParams).period;
-  const period: StatsPeriod =
-    typeof requested === "string" && requested in STATS_PERIODS ? (requested as StatsPeriod) : "7d";
+  const periods = Object.keys(STATS_PERIODS) as [StatsPeriod, ...StatsPeriod[]];
+  const { period } = parseSearchParams({ period: oneOf(periods, "7d") }, await searchParams);
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseJsonBody } from "@/lib/verify/body";
+import { parseJsonBody } from "@/lib/api/body";
+import { methodsNotAllowed } from "@/lib/api/methods";
 import { getVerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
@@ -54,3 +55,5 @@ function nullResult(code: string) {
     expiresAt: null,
   };
 }
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

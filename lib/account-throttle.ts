@@ -1,0 +1,39 @@
+import { headers } from "next/headers";
+import { getClientIp } from "@/lib/client-ip";
+import { env } from "@/lib/env";
+import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
+
+export type AccountWrite = "sign_up" | "create_org";
+
+const limiters = new Map<AccountWrite, Limiter>();
+
+function limiter(kind: AccountWrite): Limiter {
+  let found = limiters.get(kind);
+  if (!found) {
+    found = createLimiter({
+      keyPrefix: `account_${kind}`,
+      points: env().ACCOUNT_WRITES_PER_HOUR,
+      duration: 60 * 60,
+    });
+    limiters.set(kind, found);
+  }
+  return found;
+}
+
+/**
+ * Spends one of the caller's IP's hourly sign-ups or organization creations (each costs an argon2
+ * hash or new rows). Answers true when the write may go ahead.
+ */
+export async function consumeAccountWrite(kind: AccountWrite): Promise<boolean> {
+  const ip = getClientIp(await headers()) ?? "unknown";
+  try {
+    await limiter(kind).consume(ip);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return false;
+    throw error;
+  }
+}
+
+export const TOO_MANY_ACCOUNT_WRITES =
+  "Too many attempts from your network in the last hour. Try again later.";

@@ -1,0 +1,99 @@
+import type { z } from "zod";
+import { problem } from "@/lib/verify/problem";
+
+/** The largest request body the public API reads; anything longer is refused unread. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Failure = { ok: false; response: Response };
+
+const isJsonMediaType = (contentType: string | null) => {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+};
+
+const tooLarge = (): Failure => ({
+  ok: false,
+  response: problem(
+    413,
+    "payload_too_large",
+    `The request body must not exceed ${MAX_BODY_BYTES} bytes.`,
+  ),
+});
+
+/**
+ * Reads at most `limit` bytes of the body. A declared Content-Length over the limit is refused
+ * before reading; a body that grows past it (chunked, or a lying length) is cancelled mid-stream,
+ * so one request never costs more than `limit` bytes of memory.
+ */
+export async function readBodyBytes(
+  request: Request,
+  limit = MAX_BODY_BYTES,
+): Promise<{ ok: true; bytes: Uint8Array } | Failure> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
+    return tooLarge();
+  }
+  if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, bytes };
+}
+
+/**
+ * Parses a JSON body with a zod schema: 415 for another media type, 413 past 1 MiB, 400 for
+ * bad JSON or a body the schema refuses — never a 500.
+ */
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<{ ok: true; data: z.output<S> } | Failure> {
+  if (!isJsonMediaType(request.headers.get("content-type"))) {
+    return {
+      ok: false,
+      response: problem(415, "unsupported_media_type", "Send the body as application/json."),
+    };
+  }
+  const read = await readBodyBytes(request);
+  if (!read.ok) return read;
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
+  } catch {
+    return {
+      ok: false,
+      response: problem(400, "invalid_body", "The request body must be valid JSON."),
+    };
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      response: problem(400, "validation_failed", "The request body is not valid.", {
+        extra: {
+          errors: parsed.error.issues.map((i) => ({
+            path: i.path.join("."),
+            message: i.message,
+          })),
+        },
+      }),
+    };
+  }
+  return { ok: true, data: parsed.data };
+}
