@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
@@ -100,3 +100,27 @@ export function formData(fields: Record<string, string>): FormData {
 
 /** Did the action report success? (`{"ok":true` in its RSC answer.) */
 export const succeeded = (call: ActionCall) => call.status === 200 && /"ok":true/.test(call.body);
+
+/**
+ * Every exported server action in the source ("use server" files under app/, lib/, components/):
+ * known before the build exists, so a test can be generated per action at collection time.
+ */
+export function sourceActions(root = process.cwd()): string[] {
+  const names: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(rel);
+      } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        const source = readFileSync(path.join(root, rel), "utf8");
+        if (!/^\s*["']use server["'];?/.test(source)) continue;
+        for (const m of source.matchAll(/export (?:const|async function|function) (\w+)/g)) {
+          names.push(m[1] as string);
+        }
+      }
+    }
+  };
+  for (const dir of ["app", "lib", "components"]) walk(dir);
+  return names.sort();
+}

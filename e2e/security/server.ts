@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 export type SpawnedServer = {
   url: string;
   port: number;
+  dataDir: string;
   child: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
@@ -30,10 +31,13 @@ function freePort(): Promise<number> {
  * DATABASE_URL) its own PGlite directory: for tests that need default limits or a process of
  * their own to stop.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
-  const port = await freePort();
-  const dataDir = `.data/e2e-spawned-${port}`;
-  rmSync(dataDir, { recursive: true, force: true });
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; port?: number } = {},
+): Promise<SpawnedServer> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? `.data/e2e-spawned-${port}`;
+  if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   // node itself (not npm) so that signals reach the server and nothing in between.
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: {
@@ -67,7 +71,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Spa
     if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
     try {
       if ((await fetch(`${url}/api/v1/health`)).ok) {
-        return { url, port, child, output: () => output, stop };
+        return { url, port, dataDir, child, output: () => output, stop };
       }
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
