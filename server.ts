@@ -14,6 +14,7 @@ import { env } from "./lib/env";
 import { sanitizeForwardedHeaders } from "./lib/forwarded";
 import { type IpRange, parseIpAllowlist } from "./lib/ip";
 import { exitOnSignals } from "./lib/shutdown";
+import { problemBody } from "./lib/verify/problem";
 
 const dev = process.argv.includes("--dev");
 if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -64,6 +65,23 @@ async function main() {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Requests Node cannot parse (oversized or broken headers) never reach Next: answer them in
+    // the API's error shape rather than Node's bare 400.
+    if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+    const large = error.code === "HPE_HEADER_OVERFLOW";
+    const status = large ? 431 : 400;
+    const body = JSON.stringify(
+      large
+        ? problemBody(431, "headers_too_large", "The request headers are too large.")
+        : problemBody(400, "bad_request", "The request could not be parsed."),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${large ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        "Content-Type: application/problem+json\r\nX-Content-Type-Options: nosniff\r\n" +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   const upgrade = app.getUpgradeHandler();
   server.on("upgrade", (req, socket, head) => {

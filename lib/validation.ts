@@ -1,5 +1,15 @@
 import { z } from "zod";
 
+/**
+ * Text people type: no control characters (a NUL byte is refused by PostgreSQL — a 500, not a
+ * field error — and the rest only hide things in lists). Tabs and newlines stay allowed.
+ */
+export const plainText = (schema: z.ZodString) =>
+  schema.refine(
+    (v) => !/\p{Cc}/u.test(v.replace(/[\t\n\r]/g, "")),
+    "Remove the control characters.",
+  );
+
 export const emailSchema = z
   .string({ error: "Enter your email." })
   .trim()
@@ -13,17 +23,21 @@ export const passwordSchema = z
   .min(8, "Password must be at least 8 characters.")
   .max(256, "Password must be at most 256 characters.");
 
-export const personNameSchema = z
-  .string({ error: "Enter your name." })
-  .trim()
-  .min(1, "Enter your name.")
-  .max(100, "Name must be at most 100 characters.");
+export const personNameSchema = plainText(
+  z
+    .string({ error: "Enter your name." })
+    .trim()
+    .min(1, "Enter your name.")
+    .max(100, "Name must be at most 100 characters."),
+);
 
-export const organizationNameSchema = z
-  .string({ error: "Enter an organization name." })
-  .trim()
-  .min(1, "Enter an organization name.")
-  .max(100, "Organization name must be at most 100 characters.");
+export const organizationNameSchema = plainText(
+  z
+    .string({ error: "Enter an organization name." })
+    .trim()
+    .min(1, "Enter an organization name.")
+    .max(100, "Organization name must be at most 100 characters."),
+);
 
 export const roleSchema = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
 

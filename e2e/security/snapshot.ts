@@ -6,18 +6,12 @@ export type Scope = { orgIds: string[]; userIds: string[]; emailLike: string };
 // Every row a refused request could have touched, as JSON. Usage counters and "last used" are
 // left out: refused requests with a known key are counted by design.
 const QUERIES: [string, string][] = [
-  [
-    "organizations",
-    "select to_jsonb(t) j from organizations t where id = any(p.o) order by id",
-  ],
+  ["organizations", "select to_jsonb(t) j from organizations t where id = any(p.o) order by id"],
   [
     "memberships",
     "select to_jsonb(t) j from memberships t where organization_id = any(p.o) or user_id = any(p.u) order by organization_id, user_id",
   ],
-  [
-    "users",
-    "select to_jsonb(t) j from users t where id = any(p.u) or email like p.e order by id",
-  ],
+  ["users", "select to_jsonb(t) j from users t where id = any(p.u) or email like p.e order by id"],
   [
     "api_keys",
     "select to_jsonb(t) - 'last_used_at' j from api_keys t where organization_id = any(p.o) order by id",

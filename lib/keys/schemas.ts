@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { parseIpAllowlist } from "@/lib/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
+import { plainText } from "@/lib/validation";
 
-export const keyNameSchema = z
-  .string({ error: "Enter a name." })
-  .trim()
-  .min(1, "Enter a name.")
-  .max(64, "Name must be at most 64 characters.");
+export const keyNameSchema = plainText(
+  z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name.")
+    .max(64, "Name must be at most 64 characters."),
+);
 
-export const keyDescriptionSchema = z
-  .string()
-  .trim()
-  .max(500, "Description must be at most 500 characters.")
+export const keyDescriptionSchema = plainText(
+  z.string().trim().max(500, "Description must be at most 500 characters."),
+)
   .nullish()
   .transform((v) => v || null);
 
@@ -101,12 +103,17 @@ export const createKeyFormSchema = z
   .transform((form, ctx): z.input<typeof createKeySchema> => {
     let expiresAt: Date | null = null;
     if (form.expiration === "custom") {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.expiresOn)) {
+      // The end of the chosen day, UTC. A day the month does not have (Feb 30) would roll over
+      // into the next month: only a date that reads back the same is one.
+      expiresAt = new Date(`${form.expiresOn}T23:59:59.999Z`);
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(form.expiresOn) ||
+        Number.isNaN(expiresAt.getTime()) ||
+        expiresAt.toISOString().slice(0, 10) !== form.expiresOn
+      ) {
         ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose an expiry date." });
         return z.NEVER;
       }
-      // The end of the chosen day, UTC.
-      expiresAt = new Date(`${form.expiresOn}T23:59:59.999Z`);
     } else if (form.expiration !== "never") {
       expiresAt = new Date(Date.now() + Number(form.expiration) * 86_400_000);
     }

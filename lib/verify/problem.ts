@@ -12,6 +12,8 @@ export type ProblemCode =
   | "invalid_body"
   | "validation_failed"
   | "not_found"
+  | "bad_request"
+  | "headers_too_large"
   | "method_not_allowed"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -25,6 +27,7 @@ const TITLES: Record<number, string> = {
   405: "Method Not Allowed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  431: "Request Header Fields Too Large",
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { customers } from "@/db/schema";
 import { parseJsonBody } from "@/lib/api/body";
+import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
+import { plainText } from "@/lib/validation";
 import { problem } from "@/lib/verify/problem";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
@@ -14,30 +16,37 @@ const customerColumns = {
   createdAt: customers.createdAt,
 };
 
-const createCustomerSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(200),
+// Strict: a field the API does not know (say, organizationId) is an error, not silently dropped.
+const createCustomerSchema = z.strictObject({
+  name: plainText(z.string().trim().min(1, "Enter a name.").max(200)),
   email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address.")),
 });
 
-function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string) {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) return null;
-  return { createdAt: date, id };
-}
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .optional()
+    .transform((token, ctx) => {
+      if (token === undefined) return null;
+      const cursor = decodeCursor(token);
+      if (!cursor) ctx.addIssue({ code: "custom", message: "Invalid cursor." });
+      return cursor;
+    }),
+});
 
 /** The organization's customers, newest first, with cursor pagination. */
 export const GET = withApiKey(
   async (request, { organization }) => {
-    const params = request.nextUrl.searchParams;
-    const limit = Math.min(Math.max(Number(params.get("limit") ?? 50) || 50, 1), 100);
-    const cursorParam = params.get("cursor");
-    const cursor = cursorParam ? decodeCursor(cursorParam) : null;
-    if (cursorParam && !cursor) return problem(400, "validation_failed", "Invalid cursor.");
+    const query = listQuerySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+    if (!query.success) {
+      return problem(400, "validation_failed", "The query string is not valid.", {
+        extra: {
+          errors: query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        },
+      });
+    }
+    const { limit, cursor } = query.data;
     const rows = await getDb()
       .select(customerColumns)
       .from(customers)

@@ -4,7 +4,7 @@ import { methodsNotAllowed } from "@/lib/api/methods";
 import { getVerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
-const schema = z.object({ key: z.string().max(256) });
+const schema = z.strictObject({ key: z.string().max(256) });
 
 /**
  * Lets the organization's own services check a key they were given. Keys of other organizations
