@@ -96,10 +96,13 @@ async function main() {
   });
 
   exitOnSignals(
-    () => {
-      server.close();
-      server.closeIdleConnections();
-    },
+    // Stop accepting, and wait for the requests in flight: their usage must be in the buffer
+    // before it is flushed, and they need the database until they answer.
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
     () => closeDb().catch(() => {}),
   );
 }

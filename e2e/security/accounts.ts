@@ -50,11 +50,12 @@ export async function createKeyOverHttp(
   member: Member,
   scopes: string[],
   name = `Key ${randomUUID().slice(0, 6)}`,
+  extra: Record<string, string> = {},
 ): Promise<{ id: string; key: string }> {
   const result = await callAction(
     member.ctx,
     actionByName("createApiKey"),
-    [{ name, scopes, environment: "live", expiration: "never" }],
+    [{ name, scopes, environment: "live", expiration: "never", ...extra }],
     { baseURL: member.baseURL },
   );
   const match = /"id":"([0-9a-f-]{36})","key":"(lk_(?:live|test)_[0-9A-Za-z]{38})"/.exec(
