@@ -11,8 +11,8 @@ import next from "next";
 import { closeDb, migrateDatabase } from "./db";
 import { ensureAuthSecret } from "./lib/auth-secret";
 import { env } from "./lib/env";
-import { sanitizeForwardedHeaders } from "./lib/forwarded";
 import { type IpRange, parseIpAllowlist } from "./lib/ip";
+import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
 import { exitOnSignals } from "./lib/shutdown";
 import { problemBody } from "./lib/verify/problem";
 
@@ -39,7 +39,7 @@ const trustedProxies: IpRange[] = trusted.ranges;
 ensureAuthSecret(config.DATA_DIR);
 
 function applyClientIp(req: IncomingMessage): void {
-  sanitizeForwardedHeaders(req.headers, req.socket.remoteAddress, trustedProxies);
+  cleanClientIp(req, trustedProxies);
 }
 
 async function main() {
@@ -58,14 +58,15 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => {
-    applyClientIp(req);
-    handle(req, res).catch((error) => {
-      console.error("[latchkey] request failed", error);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+  const server = createServer(
+    withClientIp(trustedProxies, (req, res) => {
+      handle(req, res).catch((error) => {
+        console.error("[latchkey] request failed", error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    }),
+  );
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Requests Node cannot parse (oversized or broken headers) never reach Next: answer them in
     // the API's error shape rather than Node's bare 400.

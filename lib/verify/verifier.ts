@@ -58,8 +58,14 @@ const fail = (
 export class Verifier {
   readonly cache: KeyCache;
   private readonly now: () => number;
-  /** Concurrent misses for one hash share one lookup. */
-  private readonly inflight = new Map<string, Promise<KeyRecord | null>>();
+  /**
+   * Concurrent misses for one hash share one lookup — but only within one cache epoch: a request
+   * arriving after an invalidation must not be answered by a lookup that started before it.
+   */
+  private readonly inflight = new Map<
+    string,
+    { epoch: number; promise: Promise<KeyRecord | null> }
+  >();
 
   constructor(private readonly deps: VerifierDeps) {
     this.cache = deps.cache ?? new KeyCache();
@@ -137,21 +143,26 @@ export class Verifier {
   private async lookup(hash: string): Promise<KeyRecord | null> {
     const cached = this.cache.get(hash);
     if (cached) return cached.record;
-    let pending = this.inflight.get(hash);
-    if (!pending) {
-      const epoch = this.cache.epoch;
-      pending = withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)
+    const epoch = this.cache.epoch;
+    const shared = this.inflight.get(hash);
+    if (shared?.epoch === epoch) return shared.promise;
+    const entry = {
+      epoch,
+      promise: withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)
         .then((record) => {
+          // An invalidation while this lookup ran may mean the record is already stale.
           if (this.cache.epoch === epoch) this.cache.set(hash, record);
           return record;
         })
         .catch((error) => {
           throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
         })
-        .finally(() => this.inflight.delete(hash));
-      this.inflight.set(hash, pending);
-    }
-    return pending;
+        .finally(() => {
+          if (this.inflight.get(hash) === entry) this.inflight.delete(hash);
+        }),
+    };
+    this.inflight.set(hash, entry);
+    return entry.promise;
   }
 }
 

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BASE62, generateApiKey, parseApiKey, RANDOM_LENGTH, randomBase62 } from "./format";
+
+describe("key generation", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("never draws on Math.random", () => {
+    const spy = vi.spyOn(Math, "random");
+    for (let i = 0; i < 20; i++) generateApiKey("lk", "live");
+    randomBase62(64);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("puts exactly 32 random base62 characters in every key", () => {
+    expect(RANDOM_LENGTH).toBe(32);
+    for (let i = 0; i < 50; i++) {
+      const { key } = generateApiKey("lk", "test");
+      const parsed = parseApiKey(key);
+      expect(parsed?.random).toMatch(/^[0-9A-Za-z]{32}$/);
+      expect(key).toHaveLength("lk_test_".length + 32 + 6);
+    }
+    for (const n of [1, 31, 32, 33, 100]) expect(randomBase62(n)).toHaveLength(n);
+  });
+
+  it("does not repeat itself: 2000 keys, 2000 distinct random parts with no shared 8-char prefix run", () => {
+    const randoms = Array.from(
+      { length: 2000 },
+      () => parseApiKey(generateApiKey("lk", "live").key)?.random ?? "",
+    );
+    expect(new Set(randoms).size).toBe(2000);
+    expect(new Set(randoms.map((r) => r.slice(0, 8))).size).toBe(2000);
+  });
+
+  it("uses the whole alphabet about evenly (no byte-modulo bias towards the first characters)", () => {
+    const counts = new Map<string, number>();
+    const sample = randomBase62(62 * 400);
+    for (const c of sample) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    // Expected 400 each; a biased draw (byte % 62 without rejection) gives the first 8 ~25% more.
+    const first = [...BASE62.slice(0, 8)].reduce((n, c) => n + (counts.get(c) ?? 0), 0) / 8;
+    const rest = [...BASE62.slice(8)].reduce((n, c) => n + (counts.get(c) ?? 0), 0) / 54;
+    expect(first / rest).toBeLessThan(1.15);
+  });
+});
