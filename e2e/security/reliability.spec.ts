@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { createKeyOverHttp, signUpOverHttp } from "./accounts";
 import { actionByName, callAction, formData } from "./actions";
 import { type SpawnedServer, startServer } from "./server";
-import { type TcpProxy, tcpProxy } from "./tcp-proxy";
+import { tcpProxy } from "./tcp-proxy";
 
 /**
  * The server when what it depends on fails: the database going away mid-load, Redis going away,
