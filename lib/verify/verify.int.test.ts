@@ -373,7 +373,8 @@ describe("customers and the verify endpoint", () => {
   it("creates and lists customers of the key's organization only", async () => {
     const { key } = await newKey({ scopes: ["customers:read", "customers:write"] });
     const rival = await newKey({ scopes: ["customers:read", "customers:write"] }, otherActor);
-    const created = await call(postCustomer, {
+    // An organization id in the body is refused outright (unknown field), never obeyed.
+    const smuggled = await call(postCustomer, {
       key,
       method: "POST",
       path: "/api/v1/customers",
@@ -382,6 +383,13 @@ describe("customers and the verify endpoint", () => {
         email: "Grace@Example.com",
         organizationId: otherActor.organizationId,
       },
+    });
+    expect(smuggled.json).toMatchObject({ status: 400, code: "validation_failed" });
+    const created = await call(postCustomer, {
+      key,
+      method: "POST",
+      path: "/api/v1/customers",
+      body: { name: "Grace", email: "Grace@Example.com" },
     });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name: "Grace", email: "grace@example.com" });
