@@ -105,3 +105,76 @@ describe("a lookup that races an invalidation", () => {
     expect(store.findByHash).toHaveBeenCalledTimes(2);
   });
 });
+
+describe("what a refusal carries", () => {
+  it("names the key it identified (so refused requests are counted), and always says why", async () => {
+    const { key, hash } = generateApiKey("lk", "live");
+    const cases: [Partial<KeyRecord>, string][] = [
+      [{ status: "disabled" }, "key_disabled"],
+      [{ status: "revoked" }, "key_revoked"],
+      [{ expiresAt: 1 }, "key_expired"],
+      [{ ipRestricted: true, allowedIps: [] }, "ip_not_allowed"],
+      [{ scopes: [] }, "insufficient_scope"],
+    ];
+    for (const [patch, code] of cases) {
+      const verifier = verifierWith({
+        findByHash: async (h) => (h === hash ? record(patch) : null),
+      });
+      const result = await verifier.verify({
+        key: `  ${key} `,
+        requiredScopes: ["customers:read"],
+        clientIp: "192.0.2.1",
+      });
+      expect(result, code).toMatchObject({ ok: false, code, key: { id: "k1" } });
+      expect(result.ok ? "" : result.detail, code).not.toBe("");
+      if (code === "insufficient_scope")
+        expect(result).toMatchObject({ rateLimit: { limit: 600 } });
+    }
+    for (const bad of [undefined, "nope", generateApiKey("lk", "live").key]) {
+      const result = await verifierWith({ findByHash: async () => null }).verify({
+        key: bad,
+        clientIp: undefined,
+      });
+      expect(result.ok ? "" : result.detail).not.toBe("");
+    }
+  });
+
+  it("does not spend the rate limit when asked not to (the verify endpoint)", async () => {
+    const { key } = generateApiKey("lk", "live");
+    const verifier = verifierWith({ findByHash: async () => record({ rateLimitPerMinute: 1 }) });
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await verifier.verify({ key, clientIp: undefined, skipRateLimit: true }),
+      ).toMatchObject({
+        ok: true,
+        rateLimit: null,
+      });
+    }
+    expect(await verifier.verify({ key, clientIp: undefined })).toMatchObject({ ok: true });
+    expect(await verifier.verify({ key, clientIp: undefined })).toMatchObject({
+      code: "rate_limited",
+    });
+  });
+
+  it("gives up on a lookup that hangs and answers 503 (fails closed, never waits forever)", async () => {
+    vi.useFakeTimers();
+    try {
+      const { key } = generateApiKey("lk", "live");
+      const verifier = new Verifier({
+        store: { findByHash: () => new Promise(() => {}) },
+        limiter: new KeyRateLimiterImpl({ keyPrefix: `h${Math.random()}` }),
+        defaultRateLimitPerMinute: 600,
+        lookupTimeoutMs: 50,
+      });
+      const pending = verifier.verify({ key, clientIp: undefined });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(await pending).toMatchObject({
+        ok: false,
+        status: 503,
+        code: "verification_unavailable",
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
