@@ -16,6 +16,7 @@ import {
 } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { apiKeys, auditLogs, users } from "@/db/schema";
+import { EXPIRING_SOON_DAYS } from "@/lib/keys/status";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
 export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
@@ -52,7 +53,14 @@ export const keyListColumns = {
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;
-export const KEY_STATUS_FILTERS = ["all", "active", "disabled", "expired", "revoked"] as const;
+export const KEY_STATUS_FILTERS = [
+  "all",
+  "active",
+  "disabled",
+  "expired",
+  "revoked",
+  "expiring",
+] as const;
 
 export type KeyListQuery = {
   q?: string;
@@ -74,6 +82,13 @@ function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
       return eq(apiKeys.status, "revoked");
     case "expired":
       return and(ne(apiKeys.status, "revoked"), lte(apiKeys.expiresAt, sql`now()`));
+    // Same rule as isExpiringSoon (lib/keys/status.ts).
+    case "expiring":
+      return and(
+        ne(apiKeys.status, "revoked"),
+        gt(apiKeys.expiresAt, sql`now()`),
+        lte(apiKeys.expiresAt, sql`now() + ${`${EXPIRING_SOON_DAYS} days`}::interval`),
+      );
     default:
       return undefined;
   }

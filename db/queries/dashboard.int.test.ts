@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { listKeys } from "@/db/queries/api-keys";
 import {
   expiringKeys,
   keyStatusCounts,
@@ -178,5 +179,21 @@ describe("overview queries", () => {
 
   it("counts members of the organization only", async () => {
     expect(await memberCount(getDb(), org)).toBe(3);
+  });
+
+  it("filters the key list to the same keys as the banner counts", async () => {
+    const fresh = (await createOrg("Fresh")).org.id;
+    const real = new Date();
+    const inDays = (d: number) => new Date(real.getTime() + d * D);
+    await key(fresh, "In 2 days", { expiresAt: inDays(2) });
+    await key(fresh, "In 6.9 days", { status: "disabled", expiresAt: inDays(6.9) });
+    await key(fresh, "In 8 days", { expiresAt: inDays(8) });
+    await key(fresh, "Revoked in 1 day", { status: "revoked", expiresAt: inDays(1) });
+    await key(fresh, "Gone", { expiresAt: inDays(-1) });
+    const listed = await listKeys(getDb(), fresh, { status: "expiring", sort: "name", dir: "asc" });
+    const banner = await expiringKeys(getDb(), fresh, real);
+    expect(listed.rows.map((r) => r.name)).toEqual(["In 2 days", "In 6.9 days"]);
+    expect(banner.rows.map((r) => r.name)).toEqual(["In 2 days", "In 6.9 days"]);
+    expect(listed.total).toBe(banner.total);
   });
 });

@@ -1,22 +1,29 @@
 "use server";
 
-import { z } from "zod";
 import { getDb } from "@/db";
 import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
-import { ok, orgAction } from "@/lib/actions/safe-action";
-import { keyDescriptionSchema, keyNameSchema } from "@/lib/keys/schemas";
+import { type ActionResult, ok, orgAction } from "@/lib/actions/safe-action";
+import { updateKeyFormSchema } from "@/lib/keys/schemas";
 import { updateKey } from "@/lib/keys/service";
 import { MANAGER_ROLES } from "@/lib/session";
 
-const schema = z.object({
-  id: z.uuid("Unknown key."),
-  name: keyNameSchema,
-  description: keyDescriptionSchema,
-});
+const update = orgAction(
+  { schema: updateKeyFormSchema, roles: MANAGER_ROLES },
+  async ({ id, ...patch }, ctx) => {
+    const result = await keyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
+    revalidateKeyPages();
+    return ok(null, result.changed ? "Changes saved." : "Nothing to change.");
+  },
+);
 
-export const updateApiKey = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
-  const { id, ...patch } = input;
-  const result = await keyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
-  revalidateKeyPages();
-  return ok(null, result.changed ? "Key updated." : "Nothing to change.");
-});
+/**
+ * Saves a key's settings form. Shaped (previous state, form data) for useActionState, so the
+ * form also works before the page is hydrated; the key id is checked against the caller's
+ * organization by the key service.
+ */
+export async function updateApiKey(
+  _previous: ActionResult | null,
+  form: FormData,
+): Promise<ActionResult> {
+  return update(form);
+}

@@ -2,13 +2,15 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys } from "@/db/queries/api-keys";
+import { expiringKeys } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
-import { effectiveStatus } from "@/lib/keys/status";
+import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import { canManage, requireOrgContext } from "@/lib/session";
 import { BestPractices } from "./_components/best-practices";
 import { CreateKeyDialog } from "./_components/create-key-dialog";
+import { ExpiryBanner } from "./_components/expiry-banner";
 import { type KeyRowView, KeysTable } from "./_components/keys-table";
 
 export const metadata: Metadata = { title: "API & Integrations" };
@@ -31,12 +33,12 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
     dir: pick(params.dir, ["asc", "desc"] as const, sort === "name" ? "asc" : "desc"),
     page: Math.max(1, Math.min(10_000, Number.parseInt(String(params.page ?? "1"), 10) || 1)),
   };
-  const { rows, total, page, size } = await listKeys(getDb(), ctx.organizationId, {
-    ...query,
-    size: 20,
-  });
-  const manage = canManage(ctx.role);
   const now = new Date();
+  const [{ rows, total, page, size }, expiring] = await Promise.all([
+    listKeys(getDb(), ctx.organizationId, { ...query, size: 20 }),
+    expiringKeys(getDb(), ctx.organizationId, now, 3),
+  ]);
+  const manage = canManage(ctx.role);
   const view: KeyRowView[] = rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -45,6 +47,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
     masked: maskKey(row.prefix),
     scopes: row.scopes,
     status: effectiveStatus(row, now),
+    expiresSoon: isExpiringSoon(row, now),
     created: formatDate(row.createdAt),
     createdTitle: formatDateTime(row.createdAt),
     lastUsed: row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never",
@@ -62,6 +65,8 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
           <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>.
         </p>
       </div>
+
+      <ExpiryBanner count={expiring.total} names={expiring.rows.map((k) => k.name)} />
 
       <section aria-labelledby="api-keys-heading" className="space-y-3">
         <div className="flex flex-wrap items-end justify-between gap-3">

@@ -11,10 +11,10 @@ import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
 import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
-import { effectiveStatus } from "@/lib/keys/status";
+import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import { canManage, requireOrgContext } from "@/lib/session";
-import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
+import { KeySettingsForm } from "../_components/key-settings-form";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
 
@@ -50,7 +50,7 @@ export default async function KeyDetailsPage({
         {maskKey(key.prefix)}
       </span>,
     ],
-    ["Status", <StatusBadge key="s" status={status} />],
+    ["Status", <StatusBadge key="s" status={status} expiresSoon={isExpiringSoon(key)} />],
     ["Environment", key.environment === "live" ? "Live" : "Test"],
     [
       "Scopes",
@@ -105,7 +105,18 @@ export default async function KeyDetailsPage({
           ))}
         </dl>
         {manage && status !== "revoked" ? (
-          <EditKeyForm id={key.id} name={key.name} description={key.description ?? ""} />
+          <KeySettingsForm
+            keyId={key.id}
+            settings={{
+              name: key.name,
+              description: key.description,
+              scopes: key.scopes,
+              allowedIps: key.allowedIps,
+              rateLimitPerMinute: key.rateLimitPerMinute,
+              expiresLabel: key.expiresAt ? formatDateTime(key.expiresAt) : null,
+            }}
+            defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE}
+          />
         ) : null}
       </Card>
       <Card className="p-5">

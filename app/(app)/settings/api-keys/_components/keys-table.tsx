@@ -29,6 +29,7 @@ export type KeyRowView = {
   masked: string;
   scopes: string[];
   status: "active" | "disabled" | "revoked" | "expired";
+  expiresSoon?: boolean;
   created: string;
   createdTitle: string;
   lastUsed: string;
@@ -133,7 +134,9 @@ export function KeysTable({
       {
         id: "status",
         header: "Status",
-        cell: ({ row }) => <StatusBadge status={row.original.status} />,
+        cell: ({ row }) => (
+          <StatusBadge status={row.original.status} expiresSoon={row.original.expiresSoon} />
+        ),
       },
       {
         id: "created",
@@ -263,6 +266,7 @@ export function KeysTable({
           <option value="active">Active</option>
           <option value="disabled">Disabled</option>
           <option value="expired">Expired</option>
+          <option value="expiring">Expires soon</option>
           <option value="revoked">Revoked</option>
         </select>
         {navigating ? <span className="text-xs text-zinc-500">Loading…</span> : null}

@@ -1,0 +1,195 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { updateApiKey } from "@/lib/actions/update-api-key";
+import { SCOPES } from "@/lib/scopes";
+
+export type KeySettings = {
+  name: string;
+  description: string | null;
+  scopes: string[];
+  allowedIps: string[];
+  rateLimitPerMinute: number | null;
+  /** Formatted on the server, so the page reads the same for everyone. */
+  expiresLabel: string | null;
+};
+
+/**
+ * Every setting of a key, edited in place with the create dialog's labels. The server action is
+ * the form's action itself: it works before hydration, and after a refusal the page comes back
+ * with the field errors and what was typed.
+ */
+export function KeySettingsForm({
+  keyId,
+  settings,
+  defaultRateLimit,
+}: {
+  keyId: string;
+  settings: KeySettings;
+  defaultRateLimit: number;
+}) {
+  const [state, action, pending] = useActionState(updateApiKey, null);
+  const failed = state && !state.ok ? state : null;
+  const errors = failed?.fieldErrors ?? {};
+  // After a refusal the form shows what was sent, an unchecked box included.
+  const sent = failed?.values;
+  const value = (field: string, current: string) => sent?.[field] ?? current;
+  const checkedScopes = sent ? (sent.scopes?.split("\n") ?? []) : settings.scopes;
+  const minDate = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+  return (
+    <form
+      action={action}
+      noValidate
+      aria-busy={pending || undefined}
+      aria-labelledby="key-settings-heading"
+      className="mt-5 space-y-4 border-t border-zinc-100 pt-4"
+    >
+      <h3 id="key-settings-heading" className="text-sm font-semibold">
+        Settings
+      </h3>
+      <input type="hidden" name="id" value={keyId} />
+      <FormError message={failed && !failed.fieldErrors ? failed.error : undefined} />
+      {failed?.fieldErrors?.id ? <FormError message={failed.fieldErrors.id.join(" ")} /> : null}
+
+      <Field id="settings-name" label="Name" error={errors.name}>
+        {(aria) => <Input {...aria} name="name" defaultValue={value("name", settings.name)} />}
+      </Field>
+      <Field id="settings-description" label="Description" error={errors.description}>
+        {(aria) => (
+          <Textarea
+            {...aria}
+            name="description"
+            rows={2}
+            defaultValue={value("description", settings.description ?? "")}
+          />
+        )}
+      </Field>
+
+      <fieldset
+        className="space-y-2"
+        aria-describedby={errors.scopes ? "settings-scopes-error" : undefined}
+      >
+        <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
+        <div className="grid gap-2 sm:grid-cols-2">
+          {SCOPES.map((scope) => (
+            <label
+              key={scope.id}
+              className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
+            >
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope.id}
+                defaultChecked={checkedScopes.includes(scope.id)}
+                className="mt-0.5 size-4 accent-zinc-900"
+              />
+              <span className="min-w-0">
+                <span className="font-mono text-sm">{scope.id}</span>
+                <span className="block text-xs text-zinc-500">{scope.description}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {errors.scopes ? (
+          <p id="settings-scopes-error" className="text-sm text-red-600">
+            {errors.scopes.join(" ")}
+          </p>
+        ) : null}
+      </fieldset>
+
+      {/* The date field shows when "Custom date" is chosen: CSS only, so it works without JS. */}
+      <div className="group grid gap-4 sm:grid-cols-2">
+        <Field
+          id="settings-expiration"
+          label="Expiration"
+          error={errors.expiresAt ?? errors.expiration}
+          hint={
+            settings.expiresLabel
+              ? `Currently expires ${settings.expiresLabel}.`
+              : "Currently never expires."
+          }
+        >
+          {(aria) => (
+            <Select
+              {...aria}
+              name="expiration"
+              defaultValue={value("expiration", settings.expiresLabel ? "keep" : "never")}
+            >
+              {settings.expiresLabel ? <option value="keep">Keep current expiry</option> : null}
+              <option value="never">Never</option>
+              <option value="7">7 days</option>
+              <option value="30">30 days</option>
+              <option value="60">60 days</option>
+              <option value="90">90 days</option>
+              <option value="custom">Custom date</option>
+            </Select>
+          )}
+        </Field>
+        <div className="hidden group-has-[option[value=custom]:checked]:block">
+          <Field id="settings-expires-on" label="Expiry date" error={errors.expiresOn}>
+            {(aria) => (
+              <Input
+                {...aria}
+                type="date"
+                name="expiresOn"
+                min={minDate}
+                defaultValue={value("expiresOn", "")}
+              />
+            )}
+          </Field>
+        </div>
+      </div>
+
+      <Field
+        id="settings-allowed-ips"
+        label="Allowed IPs"
+        error={errors.allowedIps}
+        hint="Addresses or CIDR ranges, separated by commas or new lines. Empty allows any IP."
+      >
+        {(aria) => (
+          <Textarea
+            {...aria}
+            name="allowedIps"
+            rows={2}
+            className="font-mono"
+            defaultValue={value("allowedIps", settings.allowedIps.join("\n"))}
+          />
+        )}
+      </Field>
+      <Field
+        id="settings-rate-limit"
+        label="Rate limit (requests per minute)"
+        error={errors.rateLimitPerMinute}
+        hint={`Empty uses the default of ${defaultRateLimit} requests per minute.`}
+      >
+        {(aria) => (
+          <Input
+            {...aria}
+            type="number"
+            name="rateLimitPerMinute"
+            min={1}
+            step={1}
+            inputMode="numeric"
+            placeholder={String(defaultRateLimit)}
+            defaultValue={value(
+              "rateLimitPerMinute",
+              settings.rateLimitPerMinute?.toString() ?? "",
+            )}
+          />
+        )}
+      </Field>
+
+      <div className="flex items-center gap-3">
+        <Button type="submit" pending={pending}>
+          Save changes
+        </Button>
+        <p role="status" className="text-sm text-green-700">
+          {state?.ok && !pending ? state.message : ""}
+        </p>
+      </div>
+    </form>
+  );
+}
