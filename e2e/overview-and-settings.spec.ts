@@ -61,7 +61,7 @@ test("narrowing a key's scopes on its page makes its next API call 403", async (
 
   await keyRow(page, "Narrowed").getByRole("link", { name: "Narrowed" }).click();
   const form = page.getByRole("form", { name: "Settings" });
-  await expect(form.getByRole("checkbox", { name: "customers:read" })).toBeChecked();
+  await expect(form.getByRole("checkbox", { name: "customers:read", exact: true })).toBeChecked();
 
   // A bad value is refused with a field error and keeps what was typed; nothing is saved.
   await form.getByRole("checkbox", { name: "customers:read" }).uncheck();
@@ -90,6 +90,7 @@ test("the settings form works before JavaScript runs", async ({ page, browser })
   await openApiKeys(page);
   await createKey(page, { name: "No JS", scopes: ["customers:read"] });
   await keyRow(page, "No JS").getByRole("link", { name: "No JS" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "No JS" })).toBeVisible();
   const url = page.url();
 
   const context = await browser.newContext({
@@ -129,14 +130,17 @@ test("the overview shows requests, errors and the most used key after calls", as
   expect(denied.status()).toBe(403);
 
   const stat = (label: string) =>
-    page.locator("dl > div").filter({ has: page.getByText(label, { exact: true }) });
+    page
+      .locator("dl > div")
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .getByRole("definition");
   // Usage is flushed every USAGE_FLUSH_MS (1 s in this suite).
   await expect(async () => {
     await page.goto("/");
-    await expect(stat("Requests (24 h)")).toContainText("4", { timeout: 1000 });
+    await expect(stat("Requests (24 h)")).toHaveText("4", { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
-  await expect(stat("Error rate (24 h)")).toContainText("25%");
-  await expect(stat("Requests (7 d)")).toContainText("4");
+  await expect(stat("Error rate (24 h)")).toHaveText("25%");
+  await expect(stat("Requests (7 d)")).toHaveText("4");
   await expect(
     page.getByRole("figure", { name: "Requests per hour, last 24 hours" }),
   ).toBeVisible();

@@ -44,12 +44,10 @@ export function KeySettingsForm({
       action={action}
       noValidate
       aria-busy={pending || undefined}
-      aria-labelledby="key-settings-heading"
+      aria-label="Settings"
       className="mt-5 space-y-4 border-t border-zinc-100 pt-4"
     >
-      <h3 id="key-settings-heading" className="text-sm font-semibold">
-        Settings
-      </h3>
+      <h3 className="text-sm font-semibold">Settings</h3>
       <input type="hidden" name="id" value={keyId} />
       <FormError message={failed && !failed.fieldErrors ? failed.error : undefined} />
       {failed?.fieldErrors?.id ? <FormError message={failed.fieldErrors.id.join(" ")} /> : null}
@@ -75,22 +73,28 @@ export function KeySettingsForm({
         <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
         <div className="grid gap-2 sm:grid-cols-2">
           {SCOPES.map((scope) => (
-            <label
+            <div
               key={scope.id}
               className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
             >
               <input
+                id={`settings-scope-${scope.id}`}
                 type="checkbox"
                 name="scopes"
                 value={scope.id}
                 defaultChecked={checkedScopes.includes(scope.id)}
+                aria-describedby={`settings-scope-${scope.id}-desc`}
                 className="mt-0.5 size-4 accent-zinc-900"
               />
-              <span className="min-w-0">
-                <span className="font-mono text-sm">{scope.id}</span>
-                <span className="block text-xs text-zinc-500">{scope.description}</span>
-              </span>
-            </label>
+              <div className="min-w-0">
+                <label htmlFor={`settings-scope-${scope.id}`} className="font-mono text-sm">
+                  {scope.id}
+                </label>
+                <p id={`settings-scope-${scope.id}-desc`} className="text-xs text-zinc-500">
+                  {scope.description}
+                </p>
+              </div>
+            </div>
           ))}
         </div>
         {errors.scopes ? (
