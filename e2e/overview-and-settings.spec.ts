@@ -70,10 +70,12 @@ test("narrowing a key's scopes on its page makes its next API call 403", async (
   const rate = form.getByRole("spinbutton", { name: "Rate limit (requests per minute)" });
   await expect(rate).toHaveAccessibleDescription(/at least 1 request per minute/);
   await expect(rate).toHaveValue("0");
+  await expect(form.getByRole("button", { name: "Save changes" })).toBeEnabled();
   await expect(form.getByRole("checkbox", { name: "customers:read" })).not.toBeChecked();
   expect((await customers(page, key)).status()).toBe(200);
 
   await rate.fill("");
+  await expect(rate).toHaveValue("");
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(form.getByRole("status")).toHaveText("Changes saved.");
 

@@ -41,6 +41,9 @@ export function KeySettingsForm({
 
   return (
     <form
+      // A new result renders a fresh form from it, so no reset of the previous one can land on
+      // what the user types next.
+      key={state ? JSON.stringify(state) : "initial"}
       action={action}
       noValidate
       aria-busy={pending || undefined}
