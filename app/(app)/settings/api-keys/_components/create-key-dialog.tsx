@@ -7,7 +7,7 @@ import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/component
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import type { FieldErrors } from "@/lib/actions/safe-action";
-import { SCOPES } from "@/lib/scopes";
+import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
 
 type Created = { id: string; key: string; prefix: string; name: string };
 
@@ -162,42 +162,7 @@ function CreateKeyForm({
         {(aria) => <Textarea {...aria} name="description" rows={2} />}
       </Field>
 
-      <fieldset
-        className="space-y-2"
-        aria-describedby={errors.scopes ? "key-scopes-error" : undefined}
-      >
-        <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
-        <div className="grid gap-2 sm:grid-cols-2">
-          {SCOPES.map((scope) => (
-            <div
-              key={scope.id}
-              className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
-            >
-              <input
-                id={`scope-${scope.id}`}
-                type="checkbox"
-                name="scopes"
-                value={scope.id}
-                aria-describedby={`scope-${scope.id}-desc`}
-                className="mt-0.5 size-4 accent-zinc-900"
-              />
-              <div className="min-w-0">
-                <label htmlFor={`scope-${scope.id}`} className="font-mono text-sm">
-                  {scope.id}
-                </label>
-                <p id={`scope-${scope.id}-desc`} className="text-xs text-zinc-500">
-                  {scope.description}
-                </p>
-              </div>
-            </div>
-          ))}
-        </div>
-        {errors.scopes ? (
-          <p id="key-scopes-error" className="text-sm text-red-600">
-            {errors.scopes.join(" ")}
-          </p>
-        ) : null}
-      </fieldset>
+      <ScopeCheckboxes idPrefix="key" error={errors.scopes} />
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-zinc-800">Environment</legend>
@@ -255,40 +220,12 @@ function CreateKeyForm({
         ) : null}
       </div>
 
-      <Field
-        id="key-allowed-ips"
-        label="Allowed IPs"
-        error={errors.allowedIps}
-        hint="Addresses or CIDR ranges, separated by commas or new lines. Empty allows any IP."
-      >
-        {(aria) => (
-          <Textarea
-            {...aria}
-            name="allowedIps"
-            rows={2}
-            placeholder="203.0.113.0/24, 2001:db8::1"
-            className="font-mono"
-          />
-        )}
-      </Field>
-      <Field
-        id="key-rate-limit"
-        label="Rate limit (requests per minute)"
+      <AllowedIpsField idPrefix="key" error={errors.allowedIps} />
+      <RateLimitField
+        idPrefix="key"
+        defaultRateLimit={defaultRateLimit}
         error={errors.rateLimitPerMinute}
-        hint={`Empty uses the default of ${defaultRateLimit} requests per minute.`}
-      >
-        {(aria) => (
-          <Input
-            {...aria}
-            type="number"
-            name="rateLimitPerMinute"
-            min={1}
-            step={1}
-            inputMode="numeric"
-            placeholder={String(defaultRateLimit)}
-          />
-        )}
-      </Field>
+      />
 
       <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
         <Button variant="secondary" onClick={onCancel} disabled={pending}>

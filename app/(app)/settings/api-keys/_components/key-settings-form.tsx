@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { updateApiKey } from "@/lib/actions/update-api-key";
-import { SCOPES } from "@/lib/scopes";
+import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
 
 export type KeySettings = {
   name: string;
@@ -69,43 +69,7 @@ export function KeySettingsForm({
         )}
       </Field>
 
-      <fieldset
-        className="space-y-2"
-        aria-describedby={errors.scopes ? "settings-scopes-error" : undefined}
-      >
-        <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
-        <div className="grid gap-2 sm:grid-cols-2">
-          {SCOPES.map((scope) => (
-            <div
-              key={scope.id}
-              className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
-            >
-              <input
-                id={`settings-scope-${scope.id}`}
-                type="checkbox"
-                name="scopes"
-                value={scope.id}
-                defaultChecked={checkedScopes.includes(scope.id)}
-                aria-describedby={`settings-scope-${scope.id}-desc`}
-                className="mt-0.5 size-4 accent-zinc-900"
-              />
-              <div className="min-w-0">
-                <label htmlFor={`settings-scope-${scope.id}`} className="font-mono text-sm">
-                  {scope.id}
-                </label>
-                <p id={`settings-scope-${scope.id}-desc`} className="text-xs text-zinc-500">
-                  {scope.description}
-                </p>
-              </div>
-            </div>
-          ))}
-        </div>
-        {errors.scopes ? (
-          <p id="settings-scopes-error" className="text-sm text-red-600">
-            {errors.scopes.join(" ")}
-          </p>
-        ) : null}
-      </fieldset>
+      <ScopeCheckboxes idPrefix="settings" checked={checkedScopes} error={errors.scopes} />
 
       {/* The date field shows when "Custom date" is chosen: CSS only, so it works without JS. */}
       <div className="group grid gap-4 sm:grid-cols-2">
@@ -150,44 +114,17 @@ export function KeySettingsForm({
         </div>
       </div>
 
-      <Field
-        id="settings-allowed-ips"
-        label="Allowed IPs"
+      <AllowedIpsField
+        idPrefix="settings"
+        defaultValue={value("allowedIps", settings.allowedIps.join("\n"))}
         error={errors.allowedIps}
-        hint="Addresses or CIDR ranges, separated by commas or new lines. Empty allows any IP."
-      >
-        {(aria) => (
-          <Textarea
-            {...aria}
-            name="allowedIps"
-            rows={2}
-            className="font-mono"
-            defaultValue={value("allowedIps", settings.allowedIps.join("\n"))}
-          />
-        )}
-      </Field>
-      <Field
-        id="settings-rate-limit"
-        label="Rate limit (requests per minute)"
+      />
+      <RateLimitField
+        idPrefix="settings"
+        defaultRateLimit={defaultRateLimit}
+        defaultValue={value("rateLimitPerMinute", settings.rateLimitPerMinute?.toString() ?? "")}
         error={errors.rateLimitPerMinute}
-        hint={`Empty uses the default of ${defaultRateLimit} requests per minute.`}
-      >
-        {(aria) => (
-          <Input
-            {...aria}
-            type="number"
-            name="rateLimitPerMinute"
-            min={1}
-            step={1}
-            inputMode="numeric"
-            placeholder={String(defaultRateLimit)}
-            defaultValue={value(
-              "rateLimitPerMinute",
-              settings.rateLimitPerMinute?.toString() ?? "",
-            )}
-          />
-        )}
-      </Field>
+      />
 
       <div className="flex items-center gap-3">
         <Button type="submit" pending={pending}>
