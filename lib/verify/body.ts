@@ -5,10 +5,13 @@ import { problem } from "./problem";
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
+  options: { emptyAs?: unknown } = {},
 ): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
   let body: unknown;
   try {
-    body = await request.json();
+    const text = await request.text();
+    // A route whose every field is optional may accept no body at all.
+    body = text === "" && "emptyAs" in options ? options.emptyAs : JSON.parse(text);
   } catch {
     return {
       ok: false,

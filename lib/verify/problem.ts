@@ -12,6 +12,7 @@ export type ProblemCode =
   | "invalid_body"
   | "validation_failed"
   | "not_found"
+  | "conflict"
   | "internal_error";
 
 const TITLES: Record<number, string> = {
@@ -19,6 +20,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  409: "Conflict",
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
