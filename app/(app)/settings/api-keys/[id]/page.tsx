@@ -7,6 +7,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getKey, listAuditEvents } from "@/db/queries/api-keys";
+import { apiKeyById, rolledFrom, rolledInto } from "@/db/queries/key-pages";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
@@ -15,6 +16,7 @@ import { effectiveStatus } from "@/lib/keys/status";
 import { canManage, requireOrgContext } from "@/lib/session";
 import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
+import { RollKeyDialog } from "../_components/roll-key-dialog";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
 
@@ -35,9 +37,10 @@ export default async function KeyDetailsPage({
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const [{ rows: events }, stats] = await Promise.all([
+  const [{ rows: events }, stats, roll] = await Promise.all([
     listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
+    rollLinks(ctx.organizationId, id),
   ]);
   const status = effectiveStatus(key);
   const manage = canManage(ctx.role);
@@ -78,6 +81,8 @@ export default async function KeyDetailsPage({
     ["Rate limit", `${rate} requests per minute${key.rateLimitPerMinute ? "" : " (default)"}`],
   ];
   if (key.revokedAt) details.push(["Revoked", formatDateTime(key.revokedAt)]);
+  if (roll.from) details.push(["Rolled from", <RollLink key="rf" to={roll.from} />]);
+  if (roll.into) details.push(["Rolled into", <RollLink key="ri" to={roll.into} />]);
 
   return (
     <div className="space-y-6">
@@ -92,7 +97,12 @@ export default async function KeyDetailsPage({
           <h1 className="text-2xl font-semibold">{key.name}</h1>
           {key.description ? <p className="text-sm text-zinc-600">{key.description}</p> : null}
         </div>
-        {manage ? <KeyActions id={key.id} name={key.name} status={status} /> : null}
+        {manage ? (
+          <div className="flex gap-1.5">
+            {status === "active" ? <RollKeyDialog id={key.id} name={key.name} /> : null}
+            <KeyActions id={key.id} name={key.name} status={status} />
+          </div>
+        ) : null}
       </div>
       <Card className="p-5">
         <h2 className="mb-3 text-base font-semibold">Details</h2>
@@ -184,5 +194,22 @@ export default async function KeyDetailsPage({
         </section>
       </Card>
     </div>
+  );
+}
+
+async function rollLinks(organizationId: string, id: string) {
+  const self = await apiKeyById(getDb(), organizationId, id);
+  const [from, into] = await Promise.all([
+    rolledFrom(getDb(), organizationId, self?.rolledFromId ?? null),
+    rolledInto(getDb(), organizationId, id),
+  ]);
+  return { from, into };
+}
+
+function RollLink({ to }: { to: { id: string; name: string; prefix: string } }) {
+  return (
+    <Link href={`/settings/api-keys/${to.id}`} className="font-mono text-xs hover:underline">
+      {maskKey(to.prefix)}
+    </Link>
   );
 }

@@ -67,7 +67,7 @@ export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number
   );
 }
 
-function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => void }) {
+export function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => void }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {

@@ -1,0 +1,27 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/db";
+import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { ok, orgAction } from "@/lib/actions/safe-action";
+import { env } from "@/lib/env";
+import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
+import { rollKey } from "@/lib/keys/service";
+import { MANAGER_ROLES } from "@/lib/session";
+
+const schema = z.object({
+  id: z.uuid("Unknown key."),
+  gracePeriod: z.enum(GRACE_PERIOD_IDS, { error: "Choose when the old key stops working." }),
+});
+
+/** Rolls a key. The new key is in this response only, like on creation. */
+export const rollApiKey = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
+  const rolled = await keyService(() =>
+    rollKey(getDb(), actorOf(ctx), input.id, input.gracePeriod, env().KEY_PREFIX),
+  );
+  revalidateKeyPages();
+  return ok(
+    { id: rolled.id, key: rolled.key, prefix: rolled.prefix },
+    input.gracePeriod === "now" ? "Key rolled; the old key no longer works." : "Key rolled.",
+  );
+});
