@@ -2,6 +2,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { customers } from "@/db/schema";
+import { createCustomerBody } from "@/lib/api/public-schemas";
 import { parseJsonBody } from "@/lib/verify/body";
 import { problem } from "@/lib/verify/problem";
 import { withApiKey } from "@/lib/verify/with-api-key";
@@ -12,11 +13,6 @@ const customerColumns = {
   email: customers.email,
   createdAt: customers.createdAt,
 };
-
-const createCustomerSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(200),
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address.")),
-});
 
 function encodeCursor(row: { createdAt: Date; id: string }) {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
@@ -65,7 +61,7 @@ export const GET = withApiKey(
 
 export const POST = withApiKey(
   async (request, { organization }) => {
-    const body = await parseJsonBody(request, createCustomerSchema);
+    const body = await parseJsonBody(request, createCustomerBody);
     if (!body.ok) return body.response;
     const [created] = await getDb()
       .insert(customers)

@@ -1,9 +1,7 @@
-import { z } from "zod";
+import { verifyKeyBody } from "@/lib/api/public-schemas";
 import { parseJsonBody } from "@/lib/verify/body";
 import { getVerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
-
-const schema = z.object({ key: z.string().max(256) });
 
 /**
  * Lets the organization's own services check a key they were given. Keys of other organizations
@@ -12,7 +10,7 @@ const schema = z.object({ key: z.string().max(256) });
  */
 export const POST = withApiKey(
   async (request, { organization }) => {
-    const body = await parseJsonBody(request, schema);
+    const body = await parseJsonBody(request, verifyKeyBody);
     if (!body.ok) return body.response;
     const result = await getVerifyRuntime().verifier.verify({
       key: body.data.key,
