@@ -18,7 +18,31 @@ export type AuditRow = {
   actorName: string | null;
   keyName: string | null;
   keyId: string | null;
+  actorKeyId?: string | null;
+  metadata?: unknown;
 };
+
+type RollLinks = { self?: boolean; rolledToId?: string; rolledFromId?: string };
+
+/** The action, with what the metadata adds: a key acting on itself, the other key of a roll. */
+function ActionCell({ row }: { row: AuditRow }) {
+  const meta = (row.metadata ?? {}) as RollLinks;
+  const label = AUDIT_ACTION_LABELS[row.action] ?? row.action;
+  const other = meta.rolledToId ?? meta.rolledFromId;
+  return (
+    <>
+      {meta.self ? `${label} (by itself)` : label}
+      {other ? (
+        <>
+          {" "}
+          <a href={`/settings/api-keys/${other}`} className="text-zinc-500 hover:underline">
+            {meta.rolledToId ? "→ new key" : "← rolled from"}
+          </a>
+        </>
+      ) : null}
+    </>
+  );
+}
 
 /** Key events, newest first: time, actor, action, key. */
 export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey?: boolean }) {
@@ -41,8 +65,18 @@ export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey
             <td className="px-4 py-2.5 whitespace-nowrap text-zinc-600">
               <time dateTime={row.createdAt.toISOString()}>{formatDateTime(row.createdAt)}</time>
             </td>
-            <td className="px-4 py-2.5">{row.actorName ?? row.actorLabel}</td>
-            <td className="px-4 py-2.5">{AUDIT_ACTION_LABELS[row.action] ?? row.action}</td>
+            <td className="px-4 py-2.5">
+              {row.actorKeyId ? (
+                <a href={`/settings/api-keys/${row.actorKeyId}`} className="hover:underline">
+                  {row.actorLabel}
+                </a>
+              ) : (
+                (row.actorName ?? row.actorLabel)
+              )}
+            </td>
+            <td className="px-4 py-2.5">
+              <ActionCell row={row} />
+            </td>
             {showKey ? (
               <td className="px-4 py-2.5">
                 {row.keyId ? (

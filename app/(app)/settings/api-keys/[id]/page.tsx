@@ -6,7 +6,8 @@ import { AuditTable } from "@/components/audit-table";
 import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { getKey, listAuditEvents } from "@/db/queries/api-keys";
+import { getKey } from "@/db/queries/api-keys";
+import { searchAuditLog } from "@/db/queries/audit-log";
 import { apiKeyById, rolledFrom, rolledInto } from "@/db/queries/key-pages";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
@@ -38,7 +39,7 @@ export default async function KeyDetailsPage({
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
   const [{ rows: events }, stats, roll] = await Promise.all([
-    listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
+    searchAuditLog(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
     rollLinks(ctx.organizationId, id),
   ]);
