@@ -63,7 +63,7 @@ export type KeyListQuery = {
   size?: number;
 };
 
-function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
+export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
   const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`));
   switch (status) {
     case "active":
@@ -79,7 +79,7 @@ function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
   }
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One page of an organization's keys, sorted and filtered in SQL (indexed by org). */
 export async function listKeys(db: Db, organizationId: string, query: KeyListQuery = {}) {

@@ -1,6 +1,7 @@
 /** The audit log, searchable: org-scoped by signature, filtered in SQL. */
 import { and, count, desc, eq, gte, ilike, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { escapeLike } from "@/db/queries/api-keys";
 import { preciseTime } from "@/db/queries/key-pages";
 import { apiKeys, auditLogs, users } from "@/db/schema";
 
@@ -13,8 +14,6 @@ export type AuditFilters = {
   /** Exclusive. */
   to?: Date;
 };
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function where(organizationId: string, f: AuditFilters): SQL | undefined {
   const actor = f.actor ? `%${escapeLike(f.actor)}%` : null;

@@ -1,20 +1,7 @@
 /** Keyset-paginated reads for the management API, org-scoped by signature. */
-import {
-  and,
-  desc,
-  eq,
-  gt,
-  ilike,
-  isNotNull,
-  lte,
-  ne,
-  or,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from "drizzle-orm";
+import { and, desc, eq, gt, ilike, isNotNull, lte, ne, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { keyListColumns } from "@/db/queries/api-keys";
+import { escapeLike, keyListColumns, statusFilter } from "@/db/queries/api-keys";
 import { apiKeys } from "@/db/schema";
 
 export type Keyset = { t: string; i: string };
@@ -37,24 +24,6 @@ export type KeyPageFilters = {
   q?: string;
 };
 
-const notExpired = () => or(sql`${apiKeys.expiresAt} is null`, gt(apiKeys.expiresAt, sql`now()`));
-
-function statusWhere(status: KeyPageFilters["status"]): SQL | undefined {
-  switch (status) {
-    case "active":
-    case "disabled":
-      return and(eq(apiKeys.status, status), notExpired());
-    case "revoked":
-      return eq(apiKeys.status, "revoked");
-    case "expired":
-      return and(ne(apiKeys.status, "revoked"), lte(apiKeys.expiresAt, sql`now()`));
-    default:
-      return undefined;
-  }
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * Newest first, ordered on (created_at, id) so the order is total: a page boundary never moves
  * when keys are added, and a key added meanwhile shows up on no later page twice.
@@ -71,7 +40,7 @@ export async function keyPage(
     .where(
       and(
         eq(apiKeys.organizationId, organizationId),
-        statusWhere(filters.status),
+        statusFilter(filters.status),
         filters.environment ? eq(apiKeys.environment, filters.environment) : undefined,
         filters.expiringWithin !== undefined
           ? and(

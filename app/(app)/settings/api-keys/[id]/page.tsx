@@ -100,7 +100,7 @@ export default async function KeyDetailsPage({
         </div>
         {manage ? (
           <div className="flex gap-1.5">
-            {status === "active" ? <RollKeyDialog id={key.id} name={key.name} /> : null}
+            <RollKeyDialog id={key.id} name={key.name} canRoll={status === "active"} />
             <KeyActions id={key.id} name={key.name} status={status} />
           </div>
         ) : null}

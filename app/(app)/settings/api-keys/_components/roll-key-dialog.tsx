@@ -18,8 +18,20 @@ const GRACE_OPTIONS = [
 
 type Rolled = { id: string; key: string; prefix: string; name: string };
 
-/** Replaces a key with a new one; the old one keeps working for the chosen grace period. */
-export function RollKeyDialog({ id, name }: { id: string; name: string }) {
+/**
+ * Replaces a key with a new one; the old one keeps working for the chosen grace period. Stays
+ * mounted when the key stops being active (a roll with "Now" expires it at once) so the new key's
+ * copy card survives the page refresh; only the button depends on `canRoll`.
+ */
+export function RollKeyDialog({
+  id,
+  name,
+  canRoll,
+}: {
+  id: string;
+  name: string;
+  canRoll: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [rolled, setRolled] = useState<Rolled | null>(null);
@@ -49,11 +61,13 @@ export function RollKeyDialog({ id, name }: { id: string; name: string }) {
 
   return (
     <Dialog open={open} onOpenChange={(next) => (next ? setOpen(true) : close())}>
-      <DialogTrigger asChild>
-        <Button variant="secondary" size="sm">
-          Roll key
-        </Button>
-      </DialogTrigger>
+      {canRoll ? (
+        <DialogTrigger asChild>
+          <Button variant="secondary" size="sm">
+            Roll key
+          </Button>
+        </DialogTrigger>
+      ) : null}
       <DialogContent
         title="Roll key"
         description={
