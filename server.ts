@@ -10,10 +10,11 @@ import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
 import { closeDb, migrateDatabase } from "./db";
 import { ensureAuthSecret } from "./lib/auth-secret";
-import { env } from "./lib/env";
+import { env, parseEnv } from "./lib/env";
 import { sanitizeForwardedHeaders } from "./lib/forwarded";
 import { type IpRange, parseIpAllowlist } from "./lib/ip";
 import { exitOnSignals } from "./lib/shutdown";
+import { startWebhookWorker } from "./lib/webhooks/runtime";
 
 const dev = process.argv.includes("--dev");
 if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -52,6 +53,9 @@ async function main() {
       : `PGlite in ${config.DATA_DIR}`;
     fail(`Could not migrate the database on ${where}: ${(error as Error).message}`);
   }
+
+  // Read again: ensureAuthSecret may have just set AUTH_SECRET, which encrypts webhook secrets.
+  startWebhookWorker(parseEnv(process.env));
 
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();

@@ -52,6 +52,15 @@ const envSchema = z.object({
     ),
   USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Encrypts webhook signing secrets at rest; AUTH_SECRET is used when unset. */
+  WEBHOOK_SECRET_KEY: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  ),
+  /** Lets webhooks reach http:// and private, loopback or link-local addresses (dev and tests). */
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0", ""], { error: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Env = z.infer<typeof envSchema>;

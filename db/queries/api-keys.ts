@@ -49,6 +49,7 @@ export const keyListColumns = {
   lastUsedAt: apiKeys.lastUsedAt,
   disabledAt: apiKeys.disabledAt,
   revokedAt: apiKeys.revokedAt,
+  webhookUrl: apiKeys.webhookUrl,
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;

@@ -10,6 +10,8 @@ import { apiKeys, auditLogs } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import type { CreateKeyInput, UpdateKeyInput } from "@/lib/keys/schemas";
 import { effectiveStatus } from "@/lib/keys/status";
+import { enqueueKeyEvent } from "@/lib/webhooks/enqueue";
+import { encryptWebhookSecret, generateWebhookSecret } from "@/lib/webhooks/secret";
 
 export type Actor = {
   organizationId: string;
@@ -41,17 +43,43 @@ function snapshot(row: Partial<KeyRow>) {
     expiresAt: row.expiresAt ?? null,
     allowedIps: row.allowedIps,
     rateLimitPerMinute: row.rateLimitPerMinute ?? null,
+    webhookUrl: row.webhookUrl ?? null,
   };
 }
 
+/** Which snapshot fields differ: what a `key.updated` webhook tells the receiver. */
+function changedFields(before: object | null, after: object | null): string[] | undefined {
+  if (!before || !after) return undefined;
+  const a = after as Record<string, unknown>;
+  return Object.entries(before)
+    .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(a[k]))
+    .map(([k]) => k);
+}
+
+/** A fresh signing secret: the plain one for the copy card, the encrypted one for the row. */
+function newWebhookSecret() {
+  const secret = generateWebhookSecret();
+  return { secret, encrypted: encryptWebhookSecret(secret) };
+}
+
+/**
+ * Records a change in the audit trail and, when the key has a webhook, queues the matching event
+ * in the same transaction (actions that are not webhook events are not queued).
+ */
 async function audit(
   tx: Tx,
   actor: Actor,
   action: string,
-  key: { id: string; name: string },
+  key: { id: string; name: string; webhookUrl?: string | null },
   before: object | null,
   after: object | null,
 ) {
+  await enqueueKeyEvent(
+    tx,
+    { id: key.id, organizationId: actor.organizationId, webhookUrl: key.webhookUrl },
+    action,
+    { name: key.name, changes: changedFields(before, after) },
+  );
   await tx.insert(auditLogs).values({
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
@@ -65,7 +93,13 @@ async function audit(
   });
 }
 
-export type CreatedKey = { id: string; key: string; prefix: string };
+export type CreatedKey = {
+  id: string;
+  key: string;
+  prefix: string;
+  /** Only when a webhook URL was given: shown once beside the key, never again. */
+  webhookSecret?: string;
+};
 
 /** Creates a key; the full key is in the result and nowhere else, ever. */
 export async function createKey(
@@ -76,6 +110,7 @@ export async function createKey(
   extra: { rolledFromId?: string } = {},
 ): Promise<CreatedKey> {
   const generated = generateApiKey(productPrefix, input.environment);
+  const webhook = input.webhookUrl ? newWebhookSecret() : null;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
@@ -92,11 +127,15 @@ export async function createKey(
         allowedIps: input.allowedIps,
         rateLimitPerMinute: input.rateLimitPerMinute,
         rolledFromId: extra.rolledFromId ?? null,
+        webhookUrl: webhook ? input.webhookUrl : null,
+        webhookSecretEnc: webhook?.encrypted ?? null,
       })
       .returning();
     if (!row) throw new Error("insert returned no row");
     await audit(tx, actor, "key.created", row, null, snapshot(row));
-    return { id: row.id, key: generated.key, prefix: generated.prefix };
+    const created: CreatedKey = { id: row.id, key: generated.key, prefix: generated.prefix };
+    if (webhook) created.webhookSecret = webhook.secret;
+    return created;
   });
 }
 
@@ -220,14 +259,48 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateK
       ),
     ) as UpdateKeyInput;
     if (Object.keys(changes).length === 0) return { changed: false, status: effectiveStatus(row) };
+    // A webhook gets a secret when it is first set and loses it when removed; changing the URL
+    // keeps the secret the receiver already verifies with.
+    const webhook = changes.webhookUrl && !row.webhookUrl ? newWebhookSecret() : null;
+    const secretChange =
+      changes.webhookUrl === null
+        ? { webhookSecretEnc: null }
+        : webhook
+          ? { webhookSecretEnc: webhook.encrypted }
+          : {};
     const [updated] = await tx
       .update(apiKeys)
-      .set({ ...changes, updatedAt: new Date() })
+      .set({ ...changes, ...secretChange, updatedAt: new Date() })
       .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)))
       .returning();
     if (!updated) throw new KeyServiceError("not_found", "This key does not exist.");
     await audit(tx, actor, "key.updated", updated, snapshot(row), snapshot(updated));
     await notifyKeysChanged(tx, [row.hash]);
-    return { changed: true, status: effectiveStatus(updated) };
+    return {
+      changed: true,
+      status: effectiveStatus(updated),
+      ...(webhook ? { webhookSecret: webhook.secret } : {}),
+    };
+  });
+}
+
+/** Replaces a key's webhook signing secret; the new one is returned once, for the copy card. */
+export async function regenerateWebhookSecret(db: Db, actor: Actor, id: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await keysByIds(tx, actor.organizationId, [id]);
+    if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    if (row.status === "revoked") {
+      throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
+    }
+    if (!row.webhookUrl) {
+      throw new KeyServiceError("invalid_transition", "This key has no webhook URL.");
+    }
+    const webhook = newWebhookSecret();
+    await tx
+      .update(apiKeys)
+      .set({ webhookSecretEnc: webhook.encrypted, updatedAt: new Date() })
+      .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)));
+    await audit(tx, actor, "key.webhook_secret_regenerated", row, null, null);
+    return { webhookSecret: webhook.secret };
   });
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { enqueueRateLimitEvents } from "@/db/queries/webhooks";
 
 export type UsageEvent = {
   keyId: string;
@@ -32,6 +33,8 @@ type Bucket = {
 export class UsageBuffer {
   private buckets = new Map<string, Bucket>();
   private lastUsed = new Map<string, number>();
+  /** Keys refused by their rate limit, per minute: a `key.rate_limited` webhook each, at flush. */
+  private rateLimited = new Map<string, { keyId: string; minute: number }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -80,6 +83,9 @@ export class UsageBuffer {
         totalMs: event.durationMs,
       });
     }
+    if (!event.verified && event.status === 429) {
+      this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
+    }
     if (event.verified) {
       const last = this.lastUsed.get(event.keyId) ?? 0;
       if (event.at > last) this.lastUsed.set(event.keyId, event.at);
@@ -93,10 +99,13 @@ export class UsageBuffer {
     if (this.buckets.size === 0 && this.lastUsed.size === 0) return;
     const buckets = [...this.buckets.values()];
     const lastUsed = [...this.lastUsed.entries()];
+    const rateLimited = this.rateLimited;
     this.buckets = new Map();
     this.lastUsed = new Map();
-    this.flushing = this.write(buckets, lastUsed)
+    this.rateLimited = new Map();
+    this.flushing = this.write(buckets, lastUsed, [...rateLimited.values()])
       .catch((error) => {
+        for (const [id, event] of rateLimited) this.rateLimited.set(id, event);
         // Put the counts back so the next flush tries again; nothing is lost to a blip.
         for (const b of buckets) this.merge(b);
         for (const [id, at] of lastUsed) {
@@ -119,7 +128,11 @@ export class UsageBuffer {
     } else this.buckets.set(id, { ...b });
   }
 
-  private async write(buckets: Bucket[], lastUsed: [string, number][]): Promise<void> {
+  private async write(
+    buckets: Bucket[],
+    lastUsed: [string, number][],
+    rateLimited: { keyId: string; minute: number }[],
+  ): Promise<void> {
     await this.deps.db().transaction(async (tx) => {
       for (let i = 0; i < buckets.length; i += 1000) {
         const rows = sql.join(
@@ -151,6 +164,7 @@ export class UsageBuffer {
           from (values ${rows}) as v(id, at)
           where k.id = v.id`);
       }
+      await enqueueRateLimitEvents(tx, rateLimited);
     });
   }
 }
