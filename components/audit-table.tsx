@@ -8,6 +8,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.enabled": "Enabled",
   "key.revoked": "Revoked",
   "key.rolled": "Rolled",
+  "key.webhook_secret_regenerated": "Webhook secret regenerated",
 };
 
 export type AuditRow = {

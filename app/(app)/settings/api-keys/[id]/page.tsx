@@ -7,6 +7,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getKey, listAuditEvents } from "@/db/queries/api-keys";
+import { listDeliveries } from "@/db/queries/webhooks";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
@@ -17,6 +18,7 @@ import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
+import { WebhookSettings } from "../_components/webhook-settings";
 
 export const metadata: Metadata = { title: "API key" };
 
@@ -35,9 +37,10 @@ export default async function KeyDetailsPage({
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const [{ rows: events }, stats] = await Promise.all([
+  const [{ rows: events }, stats, deliveries] = await Promise.all([
     listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
+    listDeliveries(getDb(), ctx.organizationId, id),
   ]);
   const status = effectiveStatus(key);
   const manage = canManage(ctx.role);
@@ -174,6 +177,14 @@ export default async function KeyDetailsPage({
             </div>
           )}
         </section>
+      </Card>
+      <Card className="p-5">
+        <WebhookSettings
+          id={key.id}
+          webhookUrl={key.webhookUrl}
+          deliveries={deliveries}
+          manage={manage && status !== "revoked"}
+        />
       </Card>
       <Card>
         <section aria-labelledby="audit-trail">

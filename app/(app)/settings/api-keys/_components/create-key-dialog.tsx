@@ -8,8 +8,15 @@ import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field
 import { createApiKey } from "@/lib/actions/create-api-key";
 import type { FieldErrors } from "@/lib/actions/safe-action";
 import { SCOPES } from "@/lib/scopes";
+import { WebhookSecretCard } from "./webhook-secret-card";
 
-type Created = { id: string; key: string; prefix: string; name: string };
+type Created = {
+  id: string;
+  key: string;
+  prefix: string;
+  name: string;
+  webhookSecret?: string;
+};
 
 export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number }) {
   const [open, setOpen] = useState(false);
@@ -101,6 +108,7 @@ function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => vo
           {copied ? "Copied to the clipboard." : ""}
         </p>
       </div>
+      {created.webhookSecret ? <WebhookSecretCard secret={created.webhookSecret} /> : null}
       <p className="text-sm text-zinc-600">
         Store it in a secret manager or an environment variable, never in source code.
       </p>
@@ -286,6 +294,21 @@ function CreateKeyForm({
             step={1}
             inputMode="numeric"
             placeholder={String(defaultRateLimit)}
+          />
+        )}
+      </Field>
+      <Field
+        id="key-webhook-url"
+        label="Webhook URL"
+        error={errors.webhookUrl}
+        hint="Optional. Key events (expiring, rolled, disabled…) are POSTed here, signed."
+      >
+        {(aria) => (
+          <Input
+            {...aria}
+            type="url"
+            name="webhookUrl"
+            placeholder="https://example.com/webhooks/latchkey"
           />
         )}
       </Field>
