@@ -41,6 +41,8 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       USAGE_FLUSH_MS: process.env.USAGE_FLUSH_MS ?? "1000",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The specs' webhook receivers listen on 127.0.0.1 over plain http.
+      WEBHOOKS_ALLOW_PRIVATE: "true",
     },
   },
 });

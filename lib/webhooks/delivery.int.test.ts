@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -213,6 +215,42 @@ describe("webhook delivery", () => {
     expect(await w.tick()).toBe(1);
     expect(r.received).toHaveLength(1);
     expect((await deliveries())[0]).toMatchObject({ status: "delivered", attempts: 1 });
+  });
+
+  it("on stop, lets the attempt in flight finish, or gives its row back", async () => {
+    const waiting: ServerResponse[] = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      waiting.push(res);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+    try {
+      await keyWithWebhook(url);
+      const patient = worker({ pollMs: 10_000 });
+      patient.start();
+      await expect.poll(() => waiting.length).toBe(1);
+      const stopped = patient.stop(60_000);
+      waiting[0]?.writeHead(200).end();
+      await stopped;
+      expect((await deliveries())[0]).toMatchObject({ status: "delivered", attempts: 1 });
+
+      await getDb().delete(webhookDeliveries);
+      await keyWithWebhook(url);
+      const hasty = worker({ pollMs: 10_000 });
+      hasty.start();
+      await expect.poll(() => waiting.length).toBe(2);
+      await hasty.stop(0);
+      // Back in the queue, untouched: the next worker sends it.
+      expect((await deliveries())[0]).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        lockedUntil: null,
+      });
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 
   it("two workers on one PostgreSQL database never send an event twice", async () => {

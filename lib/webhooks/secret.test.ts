@@ -1,6 +1,12 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { decryptWebhookSecret, encryptWebhookSecret, generateWebhookSecret } from "./secret";
+import { parseEnv } from "@/lib/env";
+import {
+  decryptWebhookSecret,
+  encryptWebhookSecret,
+  generateWebhookSecret,
+  secretKeyMaterial,
+} from "./secret";
 
 const material = "a-long-enough-key-material-for-tests-0123456789";
 
@@ -28,5 +34,23 @@ describe("webhook secrets", () => {
     expect(() => decryptWebhookSecret([v, iv, flipped, tag].join("."), material)).toThrow();
     expect(() => decryptWebhookSecret(stored, `${material}x`)).toThrow();
     expect(() => decryptWebhookSecret("plain", material)).toThrow();
+  });
+});
+
+describe("webhook configuration", () => {
+  const auth = "x".repeat(32);
+  it("derives from WEBHOOK_SECRET_KEY, else AUTH_SECRET, else refuses", () => {
+    const own = "y".repeat(40);
+    expect(secretKeyMaterial(parseEnv({ AUTH_SECRET: auth, WEBHOOK_SECRET_KEY: own }))).toBe(own);
+    expect(secretKeyMaterial(parseEnv({ AUTH_SECRET: auth }))).toBe(auth);
+    expect(() => secretKeyMaterial(parseEnv({}))).toThrow(/WEBHOOK_SECRET_KEY/);
+    expect(() => parseEnv({ WEBHOOK_SECRET_KEY: "short" })).toThrow(/WEBHOOK_SECRET_KEY/);
+  });
+
+  it("reads WEBHOOKS_ALLOW_PRIVATE as a boolean, off by default", () => {
+    expect(parseEnv({}).WEBHOOKS_ALLOW_PRIVATE).toBe(false);
+    expect(parseEnv({ WEBHOOKS_ALLOW_PRIVATE: "true" }).WEBHOOKS_ALLOW_PRIVATE).toBe(true);
+    expect(parseEnv({ WEBHOOKS_ALLOW_PRIVATE: "0" }).WEBHOOKS_ALLOW_PRIVATE).toBe(false);
+    expect(() => parseEnv({ WEBHOOKS_ALLOW_PRIVATE: "yes" })).toThrow(/WEBHOOKS_ALLOW_PRIVATE/);
   });
 });
