@@ -33,7 +33,12 @@ export async function sendWebhook(input: {
     allowPrivate: input.allowPrivate,
     resolver: input.resolver,
   });
-  if (!target.ok) return { outcome: "refused", error: target.reason };
+  if (!target.ok) {
+    // DNS hiccups are retried like network errors; a forbidden address is final.
+    return target.transient
+      ? { outcome: "retry", statusCode: null, error: target.reason }
+      : { outcome: "refused", error: target.reason };
+  }
   const address = target.addresses[0];
   if (!address) return { outcome: "refused", error: "No address to send to." };
 

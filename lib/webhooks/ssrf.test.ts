@@ -87,6 +87,7 @@ describe("webhook targets", () => {
     expect(failing).toEqual({
       ok: false,
       reason: "Could not resolve nowhere.example.com (ENOTFOUND).",
+      transient: true,
     });
   });
 });

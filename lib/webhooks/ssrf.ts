@@ -59,7 +59,8 @@ export function webhookUrlProblem(value: string, allowPrivate: boolean): string 
 
 export type TargetCheck =
   | { ok: true; host: string; addresses: ResolvedAddress[] }
-  | { ok: false; reason: string };
+  /** `transient`: the lookup failed, which may pass; anything else is a refusal. */
+  | { ok: false; reason: string; transient?: boolean };
 
 /** Resolves the URL's host now and refuses it when any answer is not a public address. */
 export async function checkWebhookTarget(
@@ -78,10 +79,12 @@ export async function checkWebhookTarget(
       addresses = await (options.resolver ?? systemResolver)(host);
     } catch (error) {
       const code = (error as { code?: string }).code ?? "error";
-      return { ok: false, reason: `Could not resolve ${host} (${code}).` };
+      return { ok: false, reason: `Could not resolve ${host} (${code}).`, transient: true };
     }
   }
-  if (addresses.length === 0) return { ok: false, reason: `${host} has no address.` };
+  if (addresses.length === 0) {
+    return { ok: false, reason: `${host} has no address.`, transient: true };
+  }
   if (!options.allowPrivate) {
     for (const { address } of addresses) {
       const reason = refusedAddressReason(address);
