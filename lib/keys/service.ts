@@ -64,7 +64,8 @@ function newWebhookSecret() {
 
 /**
  * Records a change in the audit trail and, when the key has a webhook, queues the matching event
- * in the same transaction (actions that are not webhook events are not queued).
+ * in the same transaction (actions that are not webhook events are not queued). `eventData` adds
+ * fields to the event's `data` (e.g. the new key's id on `key.rolled`); never key material.
  */
 async function audit(
   tx: Tx,
@@ -73,12 +74,13 @@ async function audit(
   key: { id: string; name: string; webhookUrl?: string | null },
   before: object | null,
   after: object | null,
+  eventData: Record<string, unknown> = {},
 ) {
   await enqueueKeyEvent(
     tx,
     { id: key.id, organizationId: actor.organizationId, webhookUrl: key.webhookUrl },
     action,
-    { name: key.name, changes: changedFields(before, after) },
+    { name: key.name, changes: changedFields(before, after), ...eventData },
   );
   await tx.insert(auditLogs).values({
     organizationId: actor.organizationId,
