@@ -11,6 +11,7 @@ import { UsageBuffer } from "@/lib/verify/usage";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
 import { startReceiver } from "@/tests/webhook-receiver";
+import { enqueueKeyEvent } from "./enqueue";
 import { secretKeyMaterial } from "./secret";
 import { checkWebhookTarget, type Resolver } from "./ssrf";
 import { pinnedHttpTransport } from "./transport";
@@ -128,7 +129,25 @@ describe("webhook delivery", () => {
     expect(r.received).toHaveLength(5);
   });
 
-  it("writes no event for keys without a webhook, nor for a failed change", async () => {
+  it("writes no event for keys without a webhook, nor for a change rolled back", async () => {
+    const r = await receiver();
+    const hooked = await keyWithWebhook(r.url);
+    await getDb().delete(webhookDeliveries);
+    await expect(
+      getDb().transaction(async (tx) => {
+        await enqueueKeyEvent(
+          tx,
+          { id: hooked.id, organizationId: actor.organizationId, webhookUrl: r.url },
+          "key.updated",
+        );
+        throw new Error("the change fails after its event was written");
+      }),
+    ).rejects.toThrow("the change fails");
+    await changeKeyStatus(getDb(), actor, [hooked.id], "revoke");
+    await expect(updateKey(getDb(), actor, hooked.id, { name: "Too late" })).rejects.toThrow();
+    expect((await deliveries()).map((d) => d.eventType)).toEqual(["key.revoked"]);
+    await getDb().delete(webhookDeliveries);
+
     const created = await createKey(
       getDb(),
       actor,
