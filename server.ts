@@ -13,6 +13,7 @@ import { ensureAuthSecret } from "./lib/auth-secret";
 import { env } from "./lib/env";
 import { sanitizeForwardedHeaders } from "./lib/forwarded";
 import { type IpRange, parseIpAllowlist } from "./lib/ip";
+import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
 import { exitOnSignals } from "./lib/shutdown";
 
 const dev = process.argv.includes("--dev");
@@ -77,8 +78,11 @@ async function main() {
     );
   });
 
+  const stopSweep = startKeyPolicySweep({ intervalMs: config.KEY_POLICY_SWEEP_MS });
+
   exitOnSignals(
     () => {
+      stopSweep();
       server.close();
       server.closeIdleConnections();
     },

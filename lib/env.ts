@@ -52,6 +52,8 @@ const envSchema = z.object({
     ),
   USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** How often the key policy's idle-key sweep runs. */
+  KEY_POLICY_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -49,6 +49,8 @@ export const keyListColumns = {
   lastUsedAt: apiKeys.lastUsedAt,
   disabledAt: apiKeys.disabledAt,
   revokedAt: apiKeys.revokedAt,
+  disabledReason: apiKeys.disabledReason,
+  leakedAt: apiKeys.leakedAt,
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;
@@ -165,4 +167,24 @@ export function keysByIds(db: Db | Tx, organizationId: string, ids: readonly str
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, [...ids])))
     .for("update");
+}
+
+/** Keys reported as leaked in the last 30 days, newest report first (for the warning banner). */
+export async function recentlyLeakedKeys(db: Db, organizationId: string) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      status: apiKeys.status,
+      leakedAt: apiKeys.leakedAt,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.organizationId, organizationId),
+        gt(apiKeys.leakedAt, sql`now() - interval '30 days'`),
+      ),
+    )
+    .orderBy(desc(apiKeys.leakedAt))
+    .limit(20);
 }

@@ -25,7 +25,13 @@ export async function keyService<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof KeyServiceError) {
-      throw new ActionError(error.code === "not_found" ? "not_found" : "conflict", error.message);
+      const code =
+        error.code === "not_found"
+          ? "not_found"
+          : error.code === "policy_violation"
+            ? "invalid_input"
+            : "conflict";
+      throw new ActionError(code, error.message, error.fieldErrors);
     }
     throw error;
   }

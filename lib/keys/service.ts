@@ -3,11 +3,19 @@
  * writes its audit row in the same transaction and announces the change to every instance's
  * verification cache (NOTIFY, delivered on commit).
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
+import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-policies";
 import { apiKeys, auditLogs } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
+import type { LeakCandidate } from "@/lib/keys/leaks";
+import {
+  hasViolations,
+  type KeyPolicy,
+  type PolicyCandidate,
+  policyViolations,
+} from "@/lib/keys/policy";
 import type { CreateKeyInput, UpdateKeyInput } from "@/lib/keys/schemas";
 import { effectiveStatus } from "@/lib/keys/status";
 
@@ -21,10 +29,35 @@ export type Actor = {
 
 export class KeyServiceError extends Error {
   constructor(
-    readonly code: "not_found" | "invalid_transition",
+    readonly code: "not_found" | "invalid_transition" | "policy_violation",
     message: string,
+    /** Per-field reasons (policy violations), keyed like the create/update input. */
+    readonly fieldErrors?: Record<string, string[]>,
   ) {
     super(message);
+  }
+}
+
+/** Refuses a key the organization's policy does not allow, naming the policy per field. */
+async function enforcePolicy(
+  tx: Tx,
+  organizationId: string,
+  candidate: PolicyCandidate,
+  since: Date,
+  fields?: ReadonlySet<string>,
+): Promise<void> {
+  const policy = await getKeyPolicy(tx, organizationId);
+  const violations = Object.fromEntries(
+    Object.entries(policyViolations(policy, candidate, since)).filter(
+      ([field]) => !fields || fields.has(field),
+    ),
+  );
+  if (hasViolations(violations)) {
+    throw new KeyServiceError(
+      "policy_violation",
+      Object.values(violations).flat().join(" "),
+      violations as Record<string, string[]>,
+    );
   }
 }
 
@@ -48,9 +81,10 @@ async function audit(
   tx: Tx,
   actor: Actor,
   action: string,
-  key: { id: string; name: string },
+  key: { id: string; name: string } | null,
   before: object | null,
   after: object | null,
+  metadata: Record<string, unknown> | null = null,
 ) {
   await tx.insert(auditLogs).values({
     organizationId: actor.organizationId,
@@ -58,10 +92,11 @@ async function audit(
     actorKeyId: actor.keyId ?? null,
     actorLabel: actor.label,
     action,
-    keyId: key.id,
-    keyName: key.name,
+    keyId: key?.id ?? null,
+    keyName: key?.name ?? null,
     before,
     after,
+    metadata,
   });
 }
 
@@ -77,6 +112,7 @@ export async function createKey(
 ): Promise<CreatedKey> {
   const generated = generateApiKey(productPrefix, input.environment);
   return db.transaction(async (tx) => {
+    await enforcePolicy(tx, actor.organizationId, input, new Date());
     const [row] = await tx
       .insert(apiKeys)
       .values({
@@ -220,6 +256,18 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateK
       ),
     ) as UpdateKeyInput;
     if (Object.keys(changes).length === 0) return { changed: false, status: effectiveStatus(row) };
+    // Only what this edit touches is held to the policy: renaming an older key stays possible.
+    await enforcePolicy(
+      tx,
+      actor.organizationId,
+      {
+        environment: row.environment,
+        expiresAt: changes.expiresAt !== undefined ? changes.expiresAt : row.expiresAt,
+        allowedIps: changes.allowedIps ?? row.allowedIps,
+      },
+      row.createdAt,
+      new Set(Object.keys(changes)),
+    );
     const [updated] = await tx
       .update(apiKeys)
       .set({ ...changes, updatedAt: new Date() })
@@ -229,5 +277,139 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateK
     await audit(tx, actor, "key.updated", updated, snapshot(row), snapshot(updated));
     await notifyKeysChanged(tx, [row.hash]);
     return { changed: true, status: effectiveStatus(updated) };
+  });
+}
+
+/**
+ * Applies each affected organization's leak policy to the reported keys, once per key: a key
+ * already reported keeps its first report (repeats change nothing). One lookup by hash for the
+ * whole report; nothing but the hash selects a key. Returns what was done, for logs and tests
+ * only: the reporter is never told.
+ */
+export async function applyLeakReport(
+  db: Db,
+  candidates: readonly LeakCandidate[],
+  now = new Date(),
+): Promise<{ id: string; action: string }[]> {
+  if (candidates.length === 0) return [];
+  const byHash = new Map(candidates.map((c) => [c.hash, c]));
+  const matches = await db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.hash, [...byHash.keys()]), isNull(apiKeys.leakedAt)));
+  const done: { id: string; action: string }[] = [];
+  for (const match of matches) {
+    const report = byHash.get(match.hash);
+    await db.transaction(async (tx) => {
+      const [row] = await keysByIds(tx, match.organizationId, [match.id]);
+      if (!row || row.leakedAt) return;
+      const policy = await getKeyPolicy(tx, match.organizationId);
+      const action =
+        row.status === "revoked" || policy.leakAction === "notify"
+          ? "notify"
+          : policy.leakAction === "revoke"
+            ? "revoke"
+            : row.status === "disabled"
+              ? "notify"
+              : "disable";
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({
+          leakedAt: now,
+          updatedAt: now,
+          ...(action === "disable"
+            ? { status: "disabled" as const, disabledAt: now, disabledReason: "leaked" }
+            : {}),
+          ...(action === "revoke" ? { status: "revoked" as const, revokedAt: now } : {}),
+        })
+        .where(and(eq(apiKeys.organizationId, match.organizationId), eq(apiKeys.id, row.id)))
+        .returning();
+      if (!updated) return;
+      await audit(
+        tx,
+        { organizationId: match.organizationId, userId: null, label: "Leak report" },
+        "key.leaked",
+        row,
+        snapshot(row),
+        snapshot(updated),
+        { url: report?.url ?? null, source: report?.source ?? null, policy: action },
+      );
+      await notifyKeysChanged(tx, [row.hash]);
+      done.push({ id: row.id, action });
+    });
+  }
+  return done;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Disables the active keys of organizations whose policy sets an idle limit and that have not
+ * been used for that long. A key never used counts from its creation; an admin's later change
+ * (such as enabling it again) restarts the count. Safe to run any number of times.
+ */
+export async function disableIdleKeys(db: Db, now = new Date()): Promise<{ id: string }[]> {
+  const disabled: { id: string }[] = [];
+  for (const { organizationId, days } of await idlePolicies(db)) {
+    const cutoff = new Date(now.getTime() - days * DAY);
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(
+          and(
+            eq(apiKeys.organizationId, organizationId),
+            eq(apiKeys.status, "active"),
+            sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff}`,
+            sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`,
+          ),
+        );
+      if (rows.length === 0) return;
+      const locked = await keysByIds(
+        tx,
+        organizationId,
+        rows.map((r) => r.id),
+      );
+      const actor: Actor = { organizationId, userId: null, label: "Key policy" };
+      for (const row of locked) {
+        if (row.status !== "active") continue;
+        await tx
+          .update(apiKeys)
+          .set({ status: "disabled", disabledAt: now, disabledReason: "inactive", updatedAt: now })
+          .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, row.id)));
+        await audit(
+          tx,
+          actor,
+          "key.disabled",
+          row,
+          snapshot(row),
+          snapshot({ ...row, status: "disabled" }),
+          { reason: "inactive", unusedDays: days },
+        );
+        disabled.push({ id: row.id });
+      }
+      await notifyKeysChanged(
+        tx,
+        locked.map((r) => r.hash),
+      );
+    });
+  }
+  return disabled;
+}
+
+/** Saves the organization's key policy with an audit row of what changed. */
+export async function updateKeyPolicy(
+  db: Db,
+  actor: Actor,
+  policy: KeyPolicy,
+): Promise<{ changed: boolean }> {
+  return db.transaction(async (tx) => {
+    const before = await getKeyPolicy(tx, actor.organizationId);
+    if (JSON.stringify(before) === JSON.stringify({ ...before, ...policy })) {
+      return { changed: false };
+    }
+    await saveKeyPolicy(tx, actor.organizationId, actor.userId, policy);
+    await audit(tx, actor, "policy.updated", null, before, policy);
+    return { changed: true };
   });
 }

@@ -12,6 +12,9 @@ export type ProblemCode =
   | "invalid_body"
   | "validation_failed"
   | "not_found"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "policy_violation"
   | "internal_error";
 
 const TITLES: Record<number, string> = {
@@ -19,6 +22,8 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",

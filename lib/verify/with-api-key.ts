@@ -110,6 +110,8 @@ export function withApiKey<P = Record<string, never>>(
         durationMs: performance.now() - started,
         at: Date.now(),
         verified: result.ok,
+        // Only a request the key was allowed to make shows which of its scopes it needs.
+        scopes: result.ok ? options.scopes : undefined,
       });
     }
     return response;

@@ -8,6 +8,7 @@ const links = [
   { href: "/settings/general", label: "General" },
   { href: "/settings/members", label: "Members" },
   { href: "/settings/api-keys", label: "API & Integrations" },
+  { href: "/settings/key-policy", label: "Key policy" },
   { href: "/settings/audit-log", label: "Audit log" },
 ];
 

@@ -7,11 +7,19 @@ import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/component
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import type { FieldErrors } from "@/lib/actions/safe-action";
+import { expirationOptions } from "@/lib/keys/policy";
 import { SCOPES } from "@/lib/scopes";
 
 type Created = { id: string; key: string; prefix: string; name: string };
 
-export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number }) {
+export function CreateKeyDialog({
+  defaultRateLimit,
+  maxLifetimeDays = null,
+}: {
+  defaultRateLimit: number;
+  /** The org's key policy: without "Never" and longer choices when set. */
+  maxLifetimeDays?: number | null;
+}) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
   const [confirmClose, setConfirmClose] = useState(false);
@@ -49,6 +57,7 @@ export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number
         ) : (
           <CreateKeyForm
             defaultRateLimit={defaultRateLimit}
+            maxLifetimeDays={maxLifetimeDays}
             onCancel={close}
             onCreated={setCreated}
           />
@@ -113,17 +122,20 @@ function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => vo
 
 function CreateKeyForm({
   defaultRateLimit,
+  maxLifetimeDays,
   onCancel,
   onCreated,
 }: {
   defaultRateLimit: number;
+  maxLifetimeDays: number | null;
   onCancel: () => void;
   onCreated: (created: Created) => void;
 }) {
   const [pending, startTransition] = useTransition();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
-  const [expiration, setExpiration] = useState("never");
+  const expirationChoices = expirationOptions(maxLifetimeDays);
+  const [expiration, setExpiration] = useState<string>(expirationChoices[0]?.value ?? "custom");
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -235,12 +247,11 @@ function CreateKeyForm({
               value={expiration}
               onChange={(e) => setExpiration(e.target.value)}
             >
-              <option value="never">Never</option>
-              <option value="7">7 days</option>
-              <option value="30">30 days</option>
-              <option value="60">60 days</option>
-              <option value="90">90 days</option>
-              <option value="custom">Custom date</option>
+              {expirationChoices.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
             </Select>
           )}
         </Field>

@@ -23,6 +23,7 @@ import { StatusBadge } from "./status-badge";
 
 export type KeyRowView = {
   id: string;
+  leaked: boolean;
   name: string;
   description: string | null;
   environment: "live" | "test";
@@ -133,7 +134,9 @@ export function KeysTable({
       {
         id: "status",
         header: "Status",
-        cell: ({ row }) => <StatusBadge status={row.original.status} />,
+        cell: ({ row }) => (
+          <StatusBadge status={row.original.status} leaked={row.original.leaked} />
+        ),
       },
       {
         id: "created",
