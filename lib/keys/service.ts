@@ -3,7 +3,7 @@
  * writes its audit row in the same transaction and announces the change to every instance's
  * verification cache (NOTIFY, delivered on commit).
  */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
 import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-policies";
@@ -360,8 +360,8 @@ export async function disableIdleKeys(db: Db, now = new Date()): Promise<{ id: s
           and(
             eq(apiKeys.organizationId, organizationId),
             eq(apiKeys.status, "active"),
-            sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff}`,
-            sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`,
+            sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff.toISOString()}::timestamptz`,
+            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
           ),
         );
       if (rows.length === 0) return;
