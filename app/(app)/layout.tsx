@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireOrgContext } from "@/lib/session";
+import { requireOrgContext } from "@/lib/auth/session";
 import { OrgSwitcher } from "./_components/org-switcher";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {

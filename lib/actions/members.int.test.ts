@@ -6,7 +6,7 @@ import { addMember } from "@/lib/actions/add-member";
 import { changeMemberRole } from "@/lib/actions/change-member-role";
 import { removeMember } from "@/lib/actions/remove-member";
 import { switchOrganization } from "@/lib/actions/switch-organization";
-import { getOrgContext } from "@/lib/session";
+import { getOrgContext } from "@/lib/auth/session";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createUser } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";

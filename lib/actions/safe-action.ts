@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Role } from "@/db/schema";
-import { getOrgContext, type OrgContext } from "@/lib/session";
+import { getOrgContext, type OrgContext } from "@/lib/auth/session";
 
 export type FieldErrors = Record<string, string[]>;
 

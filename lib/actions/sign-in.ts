@@ -1,10 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { signInSchema } from "@/lib/accounts/schemas";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
-import { signInWithPassword } from "@/lib/auth";
-import { signInSchema } from "@/lib/validation";
+import { signInWithPassword } from "@/lib/auth/auth-js";
 
 export async function signIn(_prev: unknown, form: FormData): Promise<ActionResult> {
   const parsed = signInSchema.safeParse(formDataToObject(form));

@@ -1,15 +1,14 @@
 "use server";
 
-import { eq, sql } from "drizzle-orm";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { memberships, organizations, users } from "@/db/schema";
+import { createUserWithOrganization, findUserByEmail } from "@/db/queries/users";
+import { signUpSchema } from "@/lib/accounts/schemas";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
-import { signInWithPassword } from "@/lib/auth";
-import { hashPassword } from "@/lib/password";
-import { signUpSchema } from "@/lib/validation";
+import { signInWithPassword } from "@/lib/auth/auth-js";
+import { hashPassword } from "@/lib/auth/password";
 
 export async function signUp(_prev: unknown, form: FormData): Promise<ActionResult> {
   const values = formValues(form);
@@ -24,28 +23,15 @@ export async function signUp(_prev: unknown, form: FormData): Promise<ActionResu
   };
   const { name, email, password, organization } = parsed.data;
   const db = getDb();
-  const [existing] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email))
-    .limit(1);
-  if (existing) return emailTaken;
+  if (await findUserByEmail(db, email)) return emailTaken;
 
   const passwordHash = await hashPassword(password);
   try {
-    await db.transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({ name, email, passwordHash })
-        .returning({ id: users.id });
-      const [org] = await tx
-        .insert(organizations)
-        .values({ name: organization })
-        .returning({ id: organizations.id });
-      if (!user || !org) throw new Error("insert returned no row");
-      await tx
-        .insert(memberships)
-        .values({ organizationId: org.id, userId: user.id, role: "owner" });
+    await createUserWithOrganization(db, {
+      name,
+      email,
+      passwordHash,
+      organizationName: organization,
     });
   } catch (error) {
     if (isUniqueViolation(error)) return emailTaken;

@@ -1,11 +1,10 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getMembershipRole } from "@/db/queries/memberships";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { ACTIVE_ORG_COOKIE, getCurrentUser } from "@/lib/session";
+import { getCurrentUser, setActiveOrganization } from "@/lib/auth/session";
 
 const schema = z.object({ organizationId: z.uuid() });
 
@@ -16,12 +15,6 @@ export async function switchOrganization(input: { organizationId: string }): Pro
   if (!parsed.success) return { ok: false, code: "invalid_input", error: "Unknown organization." };
   const role = await getMembershipRole(getDb(), parsed.data.organizationId, user.id);
   if (!role) return { ok: false, code: "not_found", error: "Unknown organization." };
-  (await cookies()).set(ACTIVE_ORG_COOKIE, parsed.data.organizationId, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: process.env.NODE_ENV === "production" && process.env.AUTH_URL?.startsWith("https:"),
-    maxAge: 60 * 60 * 24 * 365,
-  });
+  await setActiveOrganization(parsed.data.organizationId);
   return { ok: true, data: null };
 }

@@ -5,8 +5,9 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
-import { apiKeys, auditLogs } from "@/db/schema";
+import { lockKeysForUpdate, notifyKeysChanged } from "@/db/queries/api-keys";
+import { insertAuditEvent } from "@/db/queries/audit";
+import { apiKeys } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import type { CreateKeyInput, UpdateKeyInput } from "@/lib/keys/schemas";
 import { effectiveStatus } from "@/lib/keys/status";
@@ -28,7 +29,7 @@ export class KeyServiceError extends Error {
   }
 }
 
-type KeyRow = Awaited<ReturnType<typeof keysByIds>>[number];
+type KeyRow = Awaited<ReturnType<typeof lockKeysForUpdate>>[number];
 
 /** What the audit trail records of a key: never the hash. */
 function snapshot(row: Partial<KeyRow>) {
@@ -52,14 +53,13 @@ async function audit(
   before: object | null,
   after: object | null,
 ) {
-  await tx.insert(auditLogs).values({
+  await insertAuditEvent(tx, {
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
-    actorKeyId: actor.keyId ?? null,
+    actorKeyId: actor.keyId,
     actorLabel: actor.label,
     action,
-    keyId: key.id,
-    keyName: key.name,
+    key: { id: key.id, name: key.name },
     before,
     after,
   });
@@ -152,7 +152,7 @@ export async function changeKeyStatus(
   const unique = [...new Set(ids)];
   const rule = transitions[change];
   return db.transaction(async (tx) => {
-    const rows = await keysByIds(tx, actor.organizationId, unique);
+    const rows = await lockKeysForUpdate(tx, actor.organizationId, unique);
     if (rows.length !== unique.length) {
       throw new KeyServiceError(
         "not_found",
@@ -209,7 +209,7 @@ export async function changeKeyStatus(
 /** Updates a key's editable fields; a revoked key cannot be changed. */
 export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateKeyInput) {
   return db.transaction(async (tx) => {
-    const [row] = await keysByIds(tx, actor.organizationId, [id]);
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");

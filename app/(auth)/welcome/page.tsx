@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignOutButton } from "@/components/sign-out-button";
-import { getCurrentUser, getOrgContext } from "@/lib/session";
+import { getCurrentUser, getOrgContext } from "@/lib/auth/session";
 import { CreateOrganizationForm } from "./create-organization-form";
 
 export const metadata: Metadata = { title: "Create an organization" };

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { listAuditEvents } from "@/db/queries/api-keys";
-import { requireOrgContext } from "@/lib/session";
+import { listAuditEvents } from "@/db/queries/audit";
+import { requireOrgContext } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
-import { canManage, requireOrgContext } from "@/lib/session";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { RenameForm } from "./rename-form";
 
 export const metadata: Metadata = { title: "General" };
