@@ -27,6 +27,8 @@ export type RuntimeOptions = {
   flushMs: number;
   heartbeatMs?: number;
   cache?: KeyCache;
+  /** The verifier's clock (expiry); tests pass their own. */
+  now?: () => number;
 };
 
 /** Logs without key material: only the error's kind and code. */
@@ -48,6 +50,7 @@ export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
       windowSeconds: options.windowSeconds,
     }),
     defaultRateLimitPerMinute: options.defaultRateLimitPerMinute,
+    now: options.now,
     onStoreError: logIncident("key store unreachable, refusing requests (503)"),
   });
   const usage = new UsageBuffer({

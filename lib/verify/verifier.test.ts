@@ -85,6 +85,9 @@ describe("Verifier", () => {
       [{ status: "disabled" }, "key_disabled"],
       [{ status: "revoked" }, "key_revoked"],
       [{ expiresAt: 1_000_000 }, "key_expired"],
+      // One precedence with the UI's badge (lib/keys/status.ts): revoked, then expired.
+      [{ status: "disabled", expiresAt: 1_000_000 }, "key_expired"],
+      [{ status: "revoked", expiresAt: 1_000_000 }, "key_revoked"],
     ] as const) {
       const { key, records } = keyFor(patch);
       const { verifier } = setup(records, () => now);

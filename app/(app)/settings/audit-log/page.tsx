@@ -22,7 +22,7 @@ export default async function AuditLogPage({
       <div>
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <p className="text-sm text-zinc-600">
-          Every change to this organization's API keys, newest first.
+          Every change to this organization's API keys and members, newest first.
         </p>
       </div>
       <Card>
