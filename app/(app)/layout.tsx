@@ -1,11 +1,21 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { CenteredCard } from "@/components/centered-card";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireOrgContext } from "@/lib/session";
+import { getCurrentUser, getOrgContext } from "@/lib/session";
 import { OrgSwitcher } from "./_components/org-switcher";
 
+/**
+ * The signed-in chrome. A user without any organization still gets here (for /welcome); every
+ * other page asks for the org context itself and sends such a user to /welcome.
+ */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const ctx = await requireOrgContext();
+  const ctx = await getOrgContext();
+  if (!ctx) {
+    if (!(await getCurrentUser())) redirect("/sign-in");
+    return <CenteredCard>{children}</CenteredCard>;
+  }
   return (
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white">

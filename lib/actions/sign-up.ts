@@ -5,31 +5,25 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { memberships, organizations, users } from "@/db/schema";
-import type { ActionResult } from "@/lib/actions/safe-action";
-import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
+import { ActionError, publicAction } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth";
 import { hashPassword } from "@/lib/password";
 import { signUpSchema } from "@/lib/validation";
 
-export async function signUp(_prev: unknown, form: FormData): Promise<ActionResult> {
-  const values = formValues(form);
-  const parsed = signUpSchema.safeParse(formDataToObject(form));
-  if (!parsed.success) return invalidInput(parsed.error, form);
-  const emailTaken: ActionResult = {
-    ok: false,
-    code: "conflict",
-    error: "Check the highlighted fields.",
-    fieldErrors: { email: ["An account with this email already exists."] },
-    values,
-  };
-  const { name, email, password, organization } = parsed.data;
+const emailTaken = () =>
+  new ActionError("conflict", "Check the highlighted fields.", {
+    email: ["An account with this email already exists."],
+  });
+
+export const signUp = publicAction({ schema: signUpSchema }, async (input) => {
+  const { name, email, password, organization } = input;
   const db = getDb();
   const [existing] = await db
     .select({ id: users.id })
     .from(users)
     .where(eq(sql`lower(${users.email})`, email))
     .limit(1);
-  if (existing) return emailTaken;
+  if (existing) throw emailTaken();
 
   const passwordHash = await hashPassword(password);
   try {
@@ -48,11 +42,11 @@ export async function signUp(_prev: unknown, form: FormData): Promise<ActionResu
         .values({ organizationId: org.id, userId: user.id, role: "owner" });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return emailTaken;
+    if (isUniqueViolation(error)) throw emailTaken();
     throw error;
   }
 
   const signedIn = await signInWithPassword(email, password);
   if (!signedIn.ok) redirect("/sign-in");
   redirect("/");
-}
+});

@@ -1,15 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
-import { toast } from "sonner";
+import { useAction } from "@/hooks/use-action";
 import { switchOrganization } from "@/lib/actions/switch-organization";
 
 type Org = { id: string; name: string; role: string };
 
 export function OrgSwitcher({ current, organizations }: { current: string; organizations: Org[] }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useAction(switchOrganization, { quiet: true });
   const active = organizations.find((o) => o.id === current);
   if (organizations.length < 2) {
     return <span className="text-sm font-medium text-zinc-700">{active?.name}</span>;
@@ -21,14 +18,7 @@ export function OrgSwitcher({ current, organizations }: { current: string; organ
         className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
         value={current}
         disabled={pending}
-        onChange={(e) => {
-          const organizationId = e.target.value;
-          startTransition(async () => {
-            const result = await switchOrganization({ organizationId });
-            if (!result.ok) toast.error(result.error);
-            router.refresh();
-          });
-        }}
+        onChange={(e) => run({ organizationId: e.target.value })}
       >
         {organizations.map((o) => (
           <option key={o.id} value={o.id}>

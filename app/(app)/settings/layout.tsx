@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { SettingsNav } from "./settings-nav";
+import { SettingsNav } from "./_components/settings-nav";
 
 export default function SettingsLayout({ children }: { children: ReactNode }) {
   return (
