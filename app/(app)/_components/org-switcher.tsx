@@ -15,7 +15,7 @@ export function OrgSwitcher({ current, organizations }: { current: string; organ
     <label className="flex items-center gap-2 text-sm">
       <span className="sr-only">Organization</span>
       <select
-        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+        className="max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm sm:max-w-64"
         value={current}
         disabled={pending}
         onChange={(e) => run({ organizationId: e.target.value })}

@@ -15,25 +15,27 @@ export function MembersTable(props: {
   canManageOwners: boolean;
 }) {
   return (
-    <table className="w-full text-left text-sm">
-      <thead className={theadClass}>
-        <tr>
-          <Th>Name</Th>
-          <Th>Email</Th>
-          <Th>Role</Th>
-          {props.canManage ? (
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-zinc-100">
-        {props.members.map((m) => (
-          <MemberRow key={m.userId} member={m} {...props} />
-        ))}
-      </tbody>
-    </table>
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className={theadClass}>
+          <tr>
+            <Th>Name</Th>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            {props.canManage ? (
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {props.members.map((m) => (
+            <MemberRow key={m.userId} member={m} {...props} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
