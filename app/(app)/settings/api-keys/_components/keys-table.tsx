@@ -119,7 +119,7 @@ export function KeysTable({
         ) : null}
       </KeysToolbar>
 
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className={theadClass}>
             {table.getHeaderGroups().map((group) => (

@@ -15,7 +15,7 @@ export function MembersTable(props: {
   canManageOwners: boolean;
 }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <thead className={theadClass}>
           <tr>
