@@ -51,7 +51,7 @@ export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey
       <tbody className="divide-y divide-zinc-100">
         {rows.map((row) => (
           <tr key={row.id}>
-            <td className="px-4 py-2.5 whitespace-nowrap text-zinc-600">
+            <td className="px-4 py-2.5 text-zinc-600 sm:whitespace-nowrap">
               <time dateTime={row.createdAt.toISOString()}>{formatDateTime(row.createdAt)}</time>
             </td>
             <td className="px-4 py-2.5">{row.actorName ?? row.actorLabel}</td>
