@@ -1,6 +1,11 @@
 import { z } from "zod";
 import type { Role } from "@/db/schema";
-import { getCurrentUser, getOrgContext, type OrgContext, type SessionUser } from "@/lib/auth/session";
+import {
+  getCurrentUser,
+  getOrgContext,
+  type OrgContext,
+  type SessionUser,
+} from "@/lib/auth/session";
 
 export type FieldErrors = Record<string, string[]>;
 
