@@ -3,12 +3,13 @@
 import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { scopesUsed } from "@/db/queries/scope-usage";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema } from "@/lib/keys/schemas";
 import { updateKey } from "@/lib/keys/service";
 import type { Scope } from "@/lib/scopes";
-import { MANAGER_ROLES } from "@/lib/session";
 
 /** Narrows a key to the scopes its requests needed in the last 30 days (read on the server). */
 export const removeUnusedScopes = orgAction(
@@ -26,7 +27,7 @@ export const removeUnusedScopes = orgAction(
       );
     }
     if (keep.length === key.scopes.length) return ok(null, "Every scope of this key is in use.");
-    await keyService(() => updateKey(db, actorOf(ctx), key.id, { scopes: keep }));
+    await runKeyService(() => updateKey(db, actorOf(ctx), key.id, { scopes: keep }));
     revalidateKeyPages();
     const removed = key.scopes.length - keep.length;
     return ok(null, `Removed ${removed} unused scope${removed === 1 ? "" : "s"}.`);

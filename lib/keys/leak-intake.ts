@@ -3,12 +3,12 @@
  * whether a key matched (not even in its timing). The work runs here, one report at a time.
  */
 import { getDb } from "@/db";
+import { processGlobal } from "@/db/process-global";
 import type { LeakCandidate } from "@/lib/keys/leaks";
 import { applyLeakReport } from "@/lib/keys/service";
 import { onShutdown } from "@/lib/shutdown";
-import { globalSingleton } from "@/lib/singleton";
 
-const queue = globalSingleton("latchkey.leakIntake", () => {
+const queue = processGlobal("leakIntake", () => {
   const state = { tail: Promise.resolve() };
   // A report received before a shutdown is acted on before the process exits.
   onShutdown("leak-intake", () => state.tail);

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { parseIpAllowlist } from "@/lib/ip";
+import { KEY_ENVIRONMENTS } from "@/db/enums";
+import type { KeyEnvironment } from "@/db/schema";
+import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
 
 export const keyNameSchema = z
@@ -20,7 +22,7 @@ export const scopesSchema = z
   .min(1, "Choose at least one scope.")
   .transform((list) => [...new Set(list)].sort());
 
-export const environmentSchema = z.enum(["live", "test"], { error: "Choose Live or Test." });
+export const environmentSchema = z.enum(KEY_ENVIRONMENTS, { error: "Choose Live or Test." });
 
 export const MAX_RATE_LIMIT = 1_000_000;
 export const rateLimitSchema = z
@@ -116,7 +118,7 @@ export const createKeyFormSchema = z
       description: form.description,
       // Unknown values are left for createKeySchema to reject with a field error.
       scopes: form.scopes as Scope[],
-      environment: form.environment as "live" | "test",
+      environment: form.environment as KeyEnvironment,
       expiresAt,
       allowedIps: form.allowedIps.split(/[\s,]+/).filter(Boolean),
       rateLimitPerMinute: rate,

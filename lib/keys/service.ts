@@ -5,9 +5,10 @@
  */
 import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
+import { lockKeysForUpdate, notifyKeysChanged } from "@/db/queries/api-keys";
+import { insertAuditEvent } from "@/db/queries/audit";
 import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-policies";
-import { apiKeys, auditLogs } from "@/db/schema";
+import { apiKeys } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import type { LeakCandidate } from "@/lib/keys/leaks";
 import {
@@ -61,7 +62,7 @@ async function enforcePolicy(
   }
 }
 
-type KeyRow = Awaited<ReturnType<typeof keysByIds>>[number];
+type KeyRow = Awaited<ReturnType<typeof lockKeysForUpdate>>[number];
 
 /** What the audit trail records of a key: never the hash. */
 function snapshot(row: Partial<KeyRow>) {
@@ -86,14 +87,13 @@ async function audit(
   after: object | null,
   metadata: Record<string, unknown> | null = null,
 ) {
-  await tx.insert(auditLogs).values({
+  await insertAuditEvent(tx, {
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
-    actorKeyId: actor.keyId ?? null,
+    actorKeyId: actor.keyId,
     actorLabel: actor.label,
     action,
-    keyId: key?.id ?? null,
-    keyName: key?.name ?? null,
+    key,
     before,
     after,
     metadata,
@@ -188,7 +188,7 @@ export async function changeKeyStatus(
   const unique = [...new Set(ids)];
   const rule = transitions[change];
   return db.transaction(async (tx) => {
-    const rows = await keysByIds(tx, actor.organizationId, unique);
+    const rows = await lockKeysForUpdate(tx, actor.organizationId, unique);
     if (rows.length !== unique.length) {
       throw new KeyServiceError(
         "not_found",
@@ -245,7 +245,7 @@ export async function changeKeyStatus(
 /** Updates a key's editable fields; a revoked key cannot be changed. */
 export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateKeyInput) {
   return db.transaction(async (tx) => {
-    const [row] = await keysByIds(tx, actor.organizationId, [id]);
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
@@ -301,7 +301,7 @@ export async function applyLeakReport(
   for (const match of matches) {
     const report = byHash.get(match.hash);
     await db.transaction(async (tx) => {
-      const [row] = await keysByIds(tx, match.organizationId, [match.id]);
+      const [row] = await lockKeysForUpdate(tx, match.organizationId, [match.id]);
       if (!row || row.leakedAt) return;
       const policy = await getKeyPolicy(tx, match.organizationId);
       const action =
@@ -365,7 +365,7 @@ export async function disableIdleKeys(db: Db, now = new Date()): Promise<{ id: s
           ),
         );
       if (rows.length === 0) return;
-      const locked = await keysByIds(
+      const locked = await lockKeysForUpdate(
         tx,
         organizationId,
         rows.map((r) => r.id),

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { getKeyPolicy } from "@/db/queries/key-policies";
-import { canManage, requireOrgContext } from "@/lib/session";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { KeyPolicyForm } from "./_components/key-policy-form";
 
 export const metadata: Metadata = { title: "Key policy" };

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
+import { processGlobal } from "@/db/process-global";
 import { readLimitedText } from "@/lib/api/limited-body";
-import { getClientIp } from "@/lib/client-ip";
+import { problem } from "@/lib/api/problem";
 import { env } from "@/lib/env";
 import { queueLeakReport } from "@/lib/keys/leak-intake";
 import {
@@ -9,16 +10,18 @@ import {
   MAX_LEAK_REPORT_BYTES,
   reportedCount,
 } from "@/lib/keys/leaks";
-import { createLimiter, RateLimiterRes } from "@/lib/limiter";
-import { globalSingleton } from "@/lib/singleton";
-import { problem } from "@/lib/verify/problem";
+import { createLimiter, getRedis, RateLimiterRes } from "@/lib/limiter";
+import { getClientIp } from "@/lib/net/client-ip";
 
 /** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */
 export const LEAK_REPORTS_PER_MINUTE = 30;
 
 const limiter = () =>
-  globalSingleton("latchkey.leakLimiter", () =>
-    createLimiter({ keyPrefix: "lk:leaks", points: LEAK_REPORTS_PER_MINUTE, duration: 60 }),
+  processGlobal("leakLimiter", () =>
+    createLimiter(
+      { keyPrefix: "lk:leaks", points: LEAK_REPORTS_PER_MINUTE, duration: 60 },
+      getRedis(),
+    ),
   );
 
 /**

@@ -1,12 +1,18 @@
 "use client";
 
-import { type FormEvent, useState, useTransition } from "react";
+import {
+  type FormEvent,
+  startTransition,
+  useActionState,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { createApiKey } from "@/lib/actions/create-api-key";
-import type { FieldErrors } from "@/lib/actions/safe-action";
 import { expirationOptions } from "@/lib/keys/policy";
 import { SCOPES } from "@/lib/scopes";
 
@@ -131,29 +137,26 @@ function CreateKeyForm({
   onCancel: () => void;
   onCreated: (created: Created) => void;
 }) {
-  const [pending, startTransition] = useTransition();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string>();
+  const [state, dispatch, pending] = useActionState(createApiKey, null);
   const expirationChoices = expirationOptions(maxLifetimeDays);
   const [expiration, setExpiration] = useState<string>(expirationChoices[0]?.value ?? "custom");
+  const submittedName = useRef("");
+  const errors = (state && !state.ok && state.fieldErrors) || {};
+  const formError = state && !state.ok && !state.fieldErrors ? state.error : undefined;
 
+  useEffect(() => {
+    if (!state?.ok) return;
+    toast.success(state.message ?? "API key created.");
+    onCreated({ ...state.data, name: submittedName.current });
+  }, [state, onCreated]);
+
+  // Submitted by hand rather than through `action` so that React does not reset the fields: after
+  // an error, everything typed (scopes, IPs, expiry) stays as it was.
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    startTransition(async () => {
-      const result = await createApiKey(data).catch(() => null);
-      if (!result) {
-        setFormError("Something went wrong. Nothing was created; try again.");
-        return;
-      }
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setFormError(result.fieldErrors ? undefined : result.error);
-        return;
-      }
-      toast.success(result.message ?? "API key created.");
-      onCreated({ ...result.data, name: String(data.get("name") ?? "").trim() });
-    });
+    submittedName.current = String(data.get("name") ?? "").trim();
+    startTransition(() => dispatch(data));
   };
 
   const today = new Date();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/db/enums";
 
 export const emailSchema = z
   .string({ error: "Enter your email." })
@@ -25,7 +26,7 @@ export const organizationNameSchema = z
   .min(1, "Enter an organization name.")
   .max(100, "Organization name must be at most 100 characters.");
 
-export const roleSchema = z.enum(["owner", "admin", "member"], { error: "Choose a role." });
+export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
 
 export const signUpSchema = z.object({
   name: personNameSchema,

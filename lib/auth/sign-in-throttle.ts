@@ -1,4 +1,4 @@
-import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "@/lib/limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 const FAILURES_PER_EMAIL = 10;
@@ -6,17 +6,17 @@ const FAILURES_PER_IP = 50;
 
 let limiters: { email: Limiter; ip: Limiter } | undefined;
 function getLimiters() {
-  limiters ??= {
-    email: createLimiter({
-      keyPrefix: "signin_email",
-      points: FAILURES_PER_EMAIL,
-      duration: WINDOW_SECONDS,
-    }),
-    ip: createLimiter({
-      keyPrefix: "signin_ip",
-      points: FAILURES_PER_IP,
-      duration: WINDOW_SECONDS,
-    }),
+  if (limiters) return limiters;
+  const redis = getRedis();
+  limiters = {
+    email: createLimiter(
+      { keyPrefix: "signin_email", points: FAILURES_PER_EMAIL, duration: WINDOW_SECONDS },
+      redis,
+    ),
+    ip: createLimiter(
+      { keyPrefix: "signin_ip", points: FAILURES_PER_IP, duration: WINDOW_SECONDS },
+      redis,
+    ),
   };
   return limiters;
 }

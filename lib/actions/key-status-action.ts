@@ -1,26 +1,18 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
+import { actorOf } from "@/lib/actions/actor";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema, keyIdsSchema } from "@/lib/keys/schemas";
 import {
-  type Actor,
   changeKeyStatus,
   KeyServiceError,
   type StatusChange,
   type StatusChangeResult,
 } from "@/lib/keys/service";
-import { MANAGER_ROLES, type OrgContext } from "@/lib/session";
-
-export function actorOf(ctx: OrgContext): Actor {
-  return {
-    organizationId: ctx.organizationId,
-    userId: ctx.user.id,
-    label: `${ctx.user.name} <${ctx.user.email}>`,
-  };
-}
 
 /** Runs a key-service call, turning its expected failures into action errors. */
-export async function keyService<T>(fn: () => Promise<T>): Promise<T> {
+export async function runKeyService<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -63,7 +55,7 @@ export function bulkMessage(result: StatusChangeResult, verb: string): string {
  */
 export function keyStatusAction(change: StatusChange, done: string) {
   return orgAction({ schema: keyIdSchema, roles: MANAGER_ROLES }, async (input, ctx) => {
-    const result = await keyService(() =>
+    const result = await runKeyService(() =>
       changeKeyStatus(getDb(), actorOf(ctx), [input.id], change),
     );
     const message = singleChange(result, done);
@@ -75,7 +67,7 @@ export function keyStatusAction(change: StatusChange, done: string) {
 /** The bulk counterpart: several ids, all of the caller's organization or nothing changes. */
 export function bulkKeyStatusAction(change: StatusChange, verb: string) {
   return orgAction({ schema: keyIdsSchema, roles: MANAGER_ROLES }, async (input, ctx) => {
-    const result = await keyService(() =>
+    const result = await runKeyService(() =>
       changeKeyStatus(getDb(), actorOf(ctx), input.ids, change),
     );
     revalidateKeyPages();

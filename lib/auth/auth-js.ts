@@ -3,15 +3,19 @@
  * file keeps a later move cheap). Sessions are JWTs carrying the user id only: the user, their
  * memberships and roles are always read from the database.
  */
-import { eq, sql } from "drizzle-orm";
 import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
-import { getClientIp } from "@/lib/client-ip";
-import { verifyPassword } from "@/lib/password";
-import { recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "@/lib/sign-in-throttle";
+import { findUserByEmail } from "@/db/queries/users";
+import { verifyPassword } from "@/lib/auth/password";
+import {
+  recordSignInFailure,
+  recordSignInSuccess,
+  signInRetryAfter,
+} from "@/lib/auth/sign-in-throttle";
+import { env } from "@/lib/env";
+import { getClientIp } from "@/lib/net/client-ip";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -26,9 +30,9 @@ const credentialsSchema = z.object({
 });
 
 const nextAuth = NextAuth(() => ({
-  // Read per request: server.ts may set AUTH_SECRET after this module is first evaluated.
-  secret: process.env.AUTH_SECRET,
-  trustHost: true,
+  // Read per request: server.ts may install a generated AUTH_SECRET after this module loads.
+  secret: env().AUTH_SECRET,
+  trustHost: env().AUTH_TRUST_HOST,
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   logger: {
@@ -47,16 +51,7 @@ const nextAuth = NextAuth(() => ({
         const { email, password } = parsed.data;
         const ip = getClientIp(request.headers);
         if ((await signInRetryAfter(email, ip)) > 0) throw new TooManyAttempts();
-        const [user] = await getDb()
-          .select({
-            id: users.id,
-            name: users.name,
-            email: users.email,
-            passwordHash: users.passwordHash,
-          })
-          .from(users)
-          .where(eq(sql`lower(${users.email})`, email))
-          .limit(1);
+        const user = await findUserByEmail(getDb(), email);
         const ok = await verifyPassword(user?.passwordHash, password);
         if (!user || !ok) {
           await recordSignInFailure(email, ip);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { CLIENT_IP_HEADER } from "@/lib/client-ip";
-import { type IpRange, ipMatches, normalizeIp, resolveClientIp } from "@/lib/ip";
+import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
+import { type IpRange, ipMatches, normalizeIp, resolveClientIp } from "@/lib/net/ip";
 
 // Headers a reverse proxy sets; from anyone else they are whatever the client chose to send.
 const PROXY_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded"];

@@ -1,11 +1,12 @@
-import { eq } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { listUserMemberships, type MembershipRow } from "@/db/queries/memberships";
-import { type Role, users } from "@/db/schema";
-import { getSessionUserId } from "@/lib/auth";
+import { getUserById } from "@/db/queries/users";
+import type { Role } from "@/db/schema";
+import { getSessionUserId } from "@/lib/auth/auth-js";
+import { env } from "@/lib/env";
 
 export const ACTIVE_ORG_COOKIE = "lk_org";
 
@@ -28,13 +29,23 @@ export const canManage = (role: Role) => MANAGER_ROLES.includes(role);
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const userId = await getSessionUserId();
   if (!userId) return null;
-  const [user] = await getDb()
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  return user ?? null;
+  return getUserById(getDb(), userId);
 });
+
+/**
+ * Remembers which of the user's organizations is active. Callers must have checked the
+ * membership in the database: the cookie only picks among the user's own memberships.
+ */
+export async function setActiveOrganization(organizationId: string): Promise<void> {
+  const { NODE_ENV, AUTH_URL } = env();
+  (await cookies()).set(ACTIVE_ORG_COOKIE, organizationId, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: NODE_ENV === "production" && AUTH_URL?.startsWith("https:") === true,
+    maxAge: 60 * 60 * 24 * 365,
+  });
+}
 
 /**
  * The user's active organization and role, read from the database on every call. The cookie only

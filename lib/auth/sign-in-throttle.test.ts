@@ -22,7 +22,7 @@ it("blocks an IP after 50 failures across emails", async () => {
 
 it("keeps working in memory when Redis is unreachable", async () => {
   const { Redis } = await import("ioredis");
-  const { createLimiter } = await import("./limiter");
+  const { createLimiter } = await import("@/lib/limiter");
   const dead = new Redis("redis://127.0.0.1:1", {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

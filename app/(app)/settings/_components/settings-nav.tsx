@@ -15,7 +15,7 @@ const links = [
 export function SettingsNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="flex gap-1 md:flex-col">
+    <nav aria-label="Settings" className="flex flex-wrap gap-1 xl:flex-col">
       {links.map((link) => {
         const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (

@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import { getDb } from "@/db";
+import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeyUsage } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
-import { keyStats } from "@/lib/keys/stats";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
 

@@ -3,11 +3,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 
 /**
- * Makes sure AUTH_SECRET is set: when the environment has none, a secret is generated once and
- * kept in `<dataDir>/auth-secret` so sessions survive restarts without any configuration.
+ * The secret that signs sessions when the environment sets none: generated once and kept in
+ * `<dataDir>/auth-secret`, so sessions survive restarts without any configuration.
  */
-export function ensureAuthSecret(dataDir: string, log: (msg: string) => void = console.warn) {
-  if (process.env.AUTH_SECRET?.trim()) return;
+export function loadOrCreateAuthSecret(
+  dataDir: string,
+  log: (msg: string) => void = console.warn,
+): string {
   const file = path.resolve(dataDir, "auth-secret");
   let secret = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
   if (secret.length < 32) {
@@ -19,5 +21,5 @@ export function ensureAuthSecret(dataDir: string, log: (msg: string) => void = c
   } else {
     log(`[latchkey] AUTH_SECRET is not set: using the one saved in ${file}.`);
   }
-  process.env.AUTH_SECRET = secret;
+  return secret;
 }

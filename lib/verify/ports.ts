@@ -1,4 +1,5 @@
-import type { IpRange } from "@/lib/ip";
+import type { KeyEnvironment, KeyStatus } from "@/db/schema";
+import type { IpRange } from "@/lib/net/ip";
 
 /** What the verifier needs to know about a key, as cached. Never the key itself. */
 export type KeyRecord = {
@@ -6,9 +7,9 @@ export type KeyRecord = {
   organizationId: string;
   organizationName: string;
   name: string;
-  environment: "live" | "test";
+  environment: KeyEnvironment;
   scopes: readonly string[];
-  status: "active" | "disabled" | "revoked";
+  status: KeyStatus;
   /** Epoch milliseconds, or null for no expiry. */
   expiresAt: number | null;
   /** True when the key has an allowlist, even if none of its entries could be parsed. */

@@ -1,16 +1,13 @@
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { KeyRateLimiter, RateLimitState } from "./types";
-
-type Limiter = RateLimiterMemory | RateLimiterRedis;
+import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import type { KeyRateLimiter, RateLimitState } from "./ports";
 
 /**
- * Fixed-window per-key limits with rate-limiter-flexible: in memory, or in Redis (shared by all
- * instances) with an in-memory insurance limiter if Redis becomes unreachable. One limiter per
- * distinct limit value, since a limiter has fixed points.
+ * Per-key limits over a fixed window. A limiter has fixed points, so there is one per distinct
+ * limit value, each from the shared factory (memory, or Redis with an in-memory fallback).
  */
-export class KeyRateLimiterImpl implements KeyRateLimiter {
+export class FixedWindowKeyLimiter implements KeyRateLimiter {
   private readonly limiters = new LRUCache<number, Limiter>({ max: 1000 });
 
   constructor(
@@ -22,16 +19,7 @@ export class KeyRateLimiterImpl implements KeyRateLimiter {
     if (!limiter) {
       const duration = this.options.windowSeconds ?? 60;
       const keyPrefix = `${this.options.keyPrefix ?? "lk_rl"}_${points}`;
-      limiter = this.options.redis
-        ? new RateLimiterRedis({
-            storeClient: this.options.redis,
-            useRedisPackage: false,
-            points,
-            duration,
-            keyPrefix,
-            insuranceLimiter: new RateLimiterMemory({ points, duration, keyPrefix }),
-          })
-        : new RateLimiterMemory({ points, duration, keyPrefix });
+      limiter = createLimiter({ points, duration, keyPrefix }, this.options.redis);
       this.limiters.set(points, limiter);
     }
     return limiter;
