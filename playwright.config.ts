@@ -27,7 +27,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Signs up one user per worker and keeps their session for the specs (e2e/fixtures.ts).
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", use: { browserName: "chromium" }, dependencies: ["setup"] },
+  ],
   webServer: {
     // A production build on its own data directory (or DATABASE_URL's database when set).
     command: "rm -rf .data/e2e && npm run build && npm start",

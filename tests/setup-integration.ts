@@ -3,7 +3,7 @@ import { testRequest } from "./request-context";
 
 // Server actions run here outside Next's request scope: the request (session user, cookies,
 // headers) is the test's to set, and everything behind it (zod, roles, SQL) is the real code.
-vi.mock("@/lib/auth", () => ({
+vi.mock("@/lib/auth/auth-js", () => ({
   getSessionUserId: async () => testRequest().userId,
   signInWithPassword: async () => ({ ok: true }),
   signOutAndRedirect: async () => {},

@@ -1,10 +1,10 @@
 "use server";
 
 import { getDb } from "@/db";
-import { revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { revalidateKeyPages } from "@/lib/actions/key-status-action";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema } from "@/lib/keys/schemas";
-import { MANAGER_ROLES } from "@/lib/session";
 import { enqueueTestEvent } from "@/lib/webhooks/enqueue";
 
 /** Queues a `webhook.test` event for the key; it shows up in "Webhook deliveries". */

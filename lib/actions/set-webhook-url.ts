@@ -2,11 +2,12 @@
 
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { webhookUrlSchema } from "@/lib/keys/schemas";
 import { updateKey } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
 
 const schema = z.object({
   id: z.uuid("Unknown key."),
@@ -18,7 +19,7 @@ const schema = z.object({
  * secret is in this response only, for the copy card.
  */
 export const setWebhookUrl = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
-  const result = await keyService(() =>
+  const result = await runKeyService(() =>
     updateKey(getDb(), actorOf(ctx), input.id, { webhookUrl: input.webhookUrl }),
   );
   revalidateKeyPages();

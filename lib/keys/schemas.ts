@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { KEY_ENVIRONMENTS } from "@/db/enums";
+import type { KeyEnvironment } from "@/db/schema";
 import { env } from "@/lib/env";
-import { parseIpAllowlist } from "@/lib/ip";
+import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
 import { webhookUrlProblem } from "@/lib/webhooks/ssrf";
 
@@ -22,7 +24,7 @@ export const scopesSchema = z
   .min(1, "Choose at least one scope.")
   .transform((list) => [...new Set(list)].sort());
 
-export const environmentSchema = z.enum(["live", "test"], { error: "Choose Live or Test." });
+export const environmentSchema = z.enum(KEY_ENVIRONMENTS, { error: "Choose Live or Test." });
 
 export const MAX_RATE_LIMIT = 1_000_000;
 export const rateLimitSchema = z
@@ -141,7 +143,7 @@ export const createKeyFormSchema = z
       description: form.description,
       // Unknown values are left for createKeySchema to reject with a field error.
       scopes: form.scopes as Scope[],
-      environment: form.environment as "live" | "test",
+      environment: form.environment as KeyEnvironment,
       expiresAt,
       allowedIps: form.allowedIps.split(/[\s,]+/).filter(Boolean),
       rateLimitPerMinute: rate,

@@ -13,6 +13,8 @@ export type UsageEvent = {
   at: number;
   /** False for requests refused after the key was identified (scope, IP, rate limit). */
   verified: boolean;
+  /** The scopes the route required: what the key actually needed (least-privilege hints). */
+  scopes?: readonly string[];
 };
 
 type Bucket = {
@@ -24,6 +26,7 @@ type Bucket = {
   statusClass: number;
   requests: number;
   totalMs: number;
+  scopes: readonly string[];
 };
 
 /**
@@ -81,6 +84,7 @@ export class UsageBuffer {
         statusClass,
         requests: 1,
         totalMs: event.durationMs,
+        scopes: event.scopes ?? [],
       });
     }
     if (!event.verified && event.status === 429) {
@@ -140,15 +144,15 @@ export class UsageBuffer {
             .slice(i, i + 1000)
             .map(
               (b) =>
-                sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint)`,
+                sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint, ${`{${b.scopes.join(",")}}`}::text[])`,
             ),
           sql`, `,
         );
         // A key deleted meanwhile (cascade) drops its rows instead of failing the batch.
         await tx.execute(sql`
           insert into api_key_usage
-            (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-          select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
+            (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
+          select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
           where exists (select 1 from api_keys k where k.id = v.key_id)
           on conflict (key_id, minute, method, endpoint, status_class) do update set
             requests = api_key_usage.requests + excluded.requests,

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { listAuditEvents } from "@/db/queries/api-keys";
-import { requireOrgContext } from "@/lib/session";
+import { listAuditEvents } from "@/db/queries/audit";
+import { requireOrgContext } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -22,7 +22,7 @@ export default async function AuditLogPage({
       <div>
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <p className="text-sm text-zinc-600">
-          Every change to this organization's API keys, newest first.
+          Every change to this organization's API keys and members, newest first.
         </p>
       </div>
       <Card>

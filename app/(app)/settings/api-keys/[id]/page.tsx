@@ -6,16 +6,20 @@ import { AuditTable } from "@/components/audit-table";
 import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { getKey, listAuditEvents } from "@/db/queries/api-keys";
+import { getKey } from "@/db/queries/api-keys";
+import { listAuditEvents } from "@/db/queries/audit";
+import { scopesUsed } from "@/db/queries/scope-usage";
+import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/db/queries/usage-stats";
 import { listDeliveries } from "@/db/queries/webhooks";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
-import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
 import { effectiveStatus } from "@/lib/keys/status";
-import { canManage, requireOrgContext } from "@/lib/session";
 import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
+import { LeakBanner } from "../_components/leak-banner";
+import { ScopesInUse } from "../_components/scopes-in-use";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
 import { WebhookSettings } from "../_components/webhook-settings";
@@ -37,9 +41,10 @@ export default async function KeyDetailsPage({
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const [{ rows: events }, stats, deliveries] = await Promise.all([
+  const [{ rows: events }, stats, used, deliveries] = await Promise.all([
     listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
+    scopesUsed(getDb(), ctx.organizationId, id),
     listDeliveries(getDb(), ctx.organizationId, id),
   ]);
   const status = effectiveStatus(key);
@@ -53,7 +58,7 @@ export default async function KeyDetailsPage({
         {maskKey(key.prefix)}
       </span>,
     ],
-    ["Status", <StatusBadge key="s" status={status} />],
+    ["Status", <StatusBadge key="s" status={status} leaked={key.leakedAt !== null} />],
     ["Environment", key.environment === "live" ? "Live" : "Test"],
     [
       "Scopes",
@@ -97,6 +102,7 @@ export default async function KeyDetailsPage({
         </div>
         {manage ? <KeyActions id={key.id} name={key.name} status={status} /> : null}
       </div>
+      {key.leakedAt ? <LeakBanner keys={[key]} /> : null}
       <Card className="p-5">
         <h2 className="mb-3 text-base font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
@@ -111,6 +117,9 @@ export default async function KeyDetailsPage({
           <EditKeyForm id={key.id} name={key.name} description={key.description ?? ""} />
         ) : null}
       </Card>
+      {status !== "revoked" ? (
+        <ScopesInUse id={key.id} granted={key.scopes} used={used} canNarrow={manage} />
+      ) : null}
       <Card className="p-5">
         <section aria-labelledby="usage-heading">
           <div className="flex flex-wrap items-center justify-between gap-2">

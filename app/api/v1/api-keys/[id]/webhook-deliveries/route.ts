@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { keyWebhook, listDeliveries } from "@/db/queries/webhooks";
-import { problem } from "@/lib/verify/problem";
+import { problem } from "@/lib/api/problem";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { serializeDelivery, webhookDeliveriesQuerySchema } from "@/lib/webhooks/schemas";
 

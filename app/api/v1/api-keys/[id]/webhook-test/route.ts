@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db";
-import { problem } from "@/lib/verify/problem";
+import { problem } from "@/lib/api/problem";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { enqueueTestEvent } from "@/lib/webhooks/enqueue";
 
