@@ -1,4 +1,8 @@
 import { vi } from "vitest";
+
+// What server.ts would have generated: webhook secrets are encrypted with a key derived from it.
+process.env.AUTH_SECRET ??= "integration-tests-auth-secret-0123456789abcdef";
+
 import { testRequest } from "./request-context";
 
 // Server actions run here outside Next's request scope: the request (session user, cookies,

@@ -5,7 +5,7 @@ import { POST as leaks } from "@/app/api/v1/leaks/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { getDb, setQueryObserver } from "@/db";
 import { scopesUsed } from "@/db/queries/scope-usage";
-import { apiKeys, auditLogs, keyPolicies } from "@/db/schema";
+import { apiKeys, auditLogs, keyPolicies, webhookDeliveries } from "@/db/schema";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { removeUnusedScopes } from "@/lib/actions/remove-unused-scopes";
 import { updateApiKey } from "@/lib/actions/update-api-key";
@@ -204,6 +204,36 @@ describe("leak reports", () => {
     for (let i = 0; i < 31; i++) statuses.push((await report({ keys: ["x"] }, ip)).status);
     expect(statuses.filter((s) => s === 202)).toHaveLength(30);
     expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe("webhook events of key hygiene", () => {
+  const eventsOf = (id: string) =>
+    getDb()
+      .select({ type: webhookDeliveries.eventType, payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.keyId, id));
+
+  it("announces a leak as key.leaked and an idle key as key.disabled with reason inactive", async () => {
+    const org = await createOrg("Hooked");
+    const by: Actor = { organizationId: org.org.id, userId: org.owner.id, label: "owner" };
+    const webhookUrl = "https://hooks.example.com/latchkey";
+    const leaky = await newKey({ name: "Leaky", webhookUrl }, by);
+    const idle = await newKey({ name: "Idle", webhookUrl }, by);
+
+    await report({ keys: [leaky.key], source: "gitleaks", url: "https://example.com/leak" });
+    const leakEvents = (await eventsOf(leaky.id)).filter((e) => e.type === "key.leaked");
+    expect(leakEvents).toHaveLength(1);
+    expect(leakEvents[0]?.payload).toMatchObject({
+      type: "key.leaked",
+      data: { keyId: leaky.id, organizationId: org.org.id, source: "gitleaks", policy: "disable" },
+    });
+
+    await setPolicy(by, { disableUnusedAfterDays: 30 });
+    await disableIdleKeys(getDb(), new Date(Date.now() + 31 * DAY));
+    const disabled = (await eventsOf(idle.id)).filter((e) => e.type === "key.disabled");
+    expect(disabled).toHaveLength(1);
+    expect(disabled[0]?.payload).toMatchObject({ data: { keyId: idle.id, reason: "inactive" } });
   });
 });
 

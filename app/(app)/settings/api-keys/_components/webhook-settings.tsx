@@ -1,15 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useState, useTransition } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { Th, theadClass } from "@/components/ui/table";
+import { useAction } from "@/hooks/use-action";
 import { regenerateWebhookSecret } from "@/lib/actions/regenerate-webhook-secret";
-import type { ActionResult, FieldErrors } from "@/lib/actions/safe-action";
 import { sendTestWebhook } from "@/lib/actions/send-test-webhook";
 import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
 import { formatDateTime } from "@/lib/format";
@@ -40,10 +40,27 @@ export function WebhookSettings(props: {
   manage: boolean;
 }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [state, saveAction, saving] = useActionState(setWebhookUrl, null);
   const [secret, setSecret] = useState<string | null>(null);
   const [confirmRegenerate, setConfirmRegenerate] = useState(false);
+  const showSecret = (data: { webhookSecret: string | null }) => setSecret(data.webhookSecret);
+  const test = useAction(sendTestWebhook);
+  const remove = useAction(setWebhookUrl);
+  const regenerate = useAction(regenerateWebhookSecret, {
+    onSuccess: showSecret,
+    onSettled: () => setConfirmRegenerate(false),
+  });
+  const pending = saving || test.pending || remove.pending || regenerate.pending;
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+
+  useEffect(() => {
+    if (!state) return;
+    if (state.ok) {
+      toast.success(state.message ?? "Saved.");
+      if (state.data.webhookSecret) setSecret(state.data.webhookSecret);
+      router.refresh();
+    } else if (!state.fieldErrors) toast.error(state.error);
+  }, [state, router]);
 
   // While a delivery is on its way, refresh the log so its outcome shows up without a reload.
   const waiting = props.deliveries.some((d) => d.status === "pending" && d.attempts === 0);
@@ -53,41 +70,18 @@ export function WebhookSettings(props: {
     return () => clearTimeout(timer);
   }, [waiting, router]);
 
-  const run = <T,>(action: () => Promise<ActionResult<T>>, onOk?: (data: T) => void): void => {
-    startTransition(async () => {
-      const result = await action().catch(() => null);
-      if (!result) return void toast.error("Something went wrong. Nothing was changed.");
-      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
-      if (!result.ok) {
-        if (!result.fieldErrors) toast.error(result.error);
-        return;
-      }
-      toast.success(result.message ?? "Saved.");
-      onOk?.(result.data);
-      router.refresh();
-    });
-  };
-
-  const save = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const webhookUrl = String(new FormData(event.currentTarget).get("webhookUrl") ?? "");
-    run(
-      () => setWebhookUrl({ id: props.id, webhookUrl }),
-      (data) => setSecret(data.webhookSecret),
-    );
-  };
-
   return (
     <section aria-labelledby="webhooks-heading" className="space-y-4">
       <h2 id="webhooks-heading" className="text-base font-semibold">
         Webhooks
       </h2>
       {props.manage ? (
-        <form onSubmit={save} noValidate className="space-y-3">
+        <form action={saveAction} noValidate className="space-y-3">
+          <input type="hidden" name="id" value={props.id} />
           <Field
             id="webhook-url"
             label="Webhook URL"
-            error={errors.webhookUrl}
+            error={errors?.webhookUrl}
             hint="Key events are POSTed here as JSON, signed with the key's signing secret (Standard Webhooks). Empty removes the webhook."
           >
             {(aria) => (
@@ -96,21 +90,24 @@ export function WebhookSettings(props: {
                 type="url"
                 name="webhookUrl"
                 key={props.webhookUrl ?? ""}
-                defaultValue={props.webhookUrl ?? ""}
+                defaultValue={
+                  state && !state.ok ? state.values?.webhookUrl : (props.webhookUrl ?? "")
+                }
                 placeholder="https://example.com/webhooks/latchkey"
               />
             )}
           </Field>
           <div className="flex flex-wrap gap-2">
-            <Button type="submit" variant="secondary" pending={pending}>
+            <Button type="submit" variant="secondary" pending={saving} disabled={pending}>
               Save webhook
             </Button>
             {props.webhookUrl ? (
               <>
                 <Button
                   variant="secondary"
+                  pending={test.pending}
                   disabled={pending}
-                  onClick={() => run(() => sendTestWebhook({ id: props.id }))}
+                  onClick={() => test.run({ id: props.id })}
                 >
                   Send test event
                 </Button>
@@ -123,8 +120,9 @@ export function WebhookSettings(props: {
                 </Button>
                 <Button
                   variant="secondary"
+                  pending={remove.pending}
                   disabled={pending}
-                  onClick={() => run(() => setWebhookUrl({ id: props.id, webhookUrl: "" }))}
+                  onClick={() => remove.run({ id: props.id, webhookUrl: "" })}
                 >
                   Remove webhook
                 </Button>
@@ -137,13 +135,8 @@ export function WebhookSettings(props: {
             title="Regenerate the signing secret?"
             description="Webhooks are signed with the new secret from now on; receivers checking the old one will reject them."
             confirmLabel="Regenerate"
-            onConfirm={() => {
-              setConfirmRegenerate(false);
-              run(
-                () => regenerateWebhookSecret({ id: props.id }),
-                (data) => setSecret(data.webhookSecret),
-              );
-            }}
+            pending={regenerate.pending}
+            onConfirm={() => regenerate.run({ id: props.id })}
           />
         </form>
       ) : (
