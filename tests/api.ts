@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { CLIENT_IP_HEADER } from "@/lib/client-ip";
+import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 
 type RouteHandler = (request: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
 

@@ -1,25 +1,18 @@
-import { and, count, eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { apiKeys, memberships } from "@/db/schema";
-import { requireOrgContext } from "@/lib/session";
+import { countActiveKeys } from "@/db/queries/api-keys";
+import { countMembers } from "@/db/queries/memberships";
+import { requireOrgContext } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const ctx = await requireOrgContext();
-  const db = getDb();
-  const [[keys], [members]] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.organizationId, ctx.organizationId), eq(apiKeys.status, "active"))),
-    db
-      .select({ n: count() })
-      .from(memberships)
-      .where(eq(memberships.organizationId, ctx.organizationId)),
+  const [activeKeys, members] = await Promise.all([
+    countActiveKeys(getDb(), ctx.organizationId),
+    countMembers(getDb(), ctx.organizationId),
   ]);
   return (
     <div className="space-y-6">
@@ -32,7 +25,7 @@ export default async function OverviewPage() {
       <div className="grid gap-4 sm:grid-cols-2">
         <Card className="p-5">
           <p className="text-sm text-zinc-600">Active API keys</p>
-          <p className="mt-1 text-3xl font-semibold">{keys?.n ?? 0}</p>
+          <p className="mt-1 text-3xl font-semibold">{activeKeys}</p>
           <Link
             href="/settings/api-keys"
             className="mt-3 inline-block text-sm font-medium underline"
@@ -42,7 +35,7 @@ export default async function OverviewPage() {
         </Card>
         <Card className="p-5">
           <p className="text-sm text-zinc-600">Members</p>
-          <p className="mt-1 text-3xl font-semibold">{members?.n ?? 0}</p>
+          <p className="mt-1 text-3xl font-semibold">{members}</p>
           <Link
             href="/settings/members"
             className="mt-3 inline-block text-sm font-medium underline"

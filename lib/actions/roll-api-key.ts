@@ -2,12 +2,13 @@
 
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
 import { rollKey } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
 
 const schema = z.object({
   id: z.uuid("Unknown key."),
@@ -16,7 +17,7 @@ const schema = z.object({
 
 /** Rolls a key. The new key is in this response only, like on creation. */
 export const rollApiKey = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
-  const rolled = await keyService(() =>
+  const rolled = await runKeyService(() =>
     rollKey(getDb(), actorOf(ctx), input.id, input.gracePeriod, env().KEY_PREFIX),
   );
   revalidateKeyPages();

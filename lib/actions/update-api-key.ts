@@ -2,11 +2,12 @@
 
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyDescriptionSchema, keyNameSchema } from "@/lib/keys/schemas";
 import { updateKey } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
 
 const schema = z.object({
   id: z.uuid("Unknown key."),
@@ -16,7 +17,7 @@ const schema = z.object({
 
 export const updateApiKey = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
   const { id, ...patch } = input;
-  const result = await keyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
+  const result = await runKeyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
   revalidateKeyPages();
   return ok(null, result.changed ? "Key updated." : "Nothing to change.");
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cursorParam, decodeCursor, encodeCursor } from "./cursor";
+import { cursorParam, decodeCursor, encodeCursor, pageLimit } from "./cursor";
 
 describe("keyset cursor", () => {
   const position = { t: "2026-01-02T03:04:05.123456Z", i: "0b6f7b4e-1c1a-4b8e-9f57-1a2b3c4d5e6f" };
@@ -22,5 +22,16 @@ describe("keyset cursor", () => {
   ])("refuses %j", (cursor) => {
     expect(decodeCursor(cursor)).toBeNull();
     expect(cursorParam.safeParse(cursor).success).toBe(false);
+  });
+});
+
+describe("pageLimit", () => {
+  it("clamps to 1…max and falls back on anything unparsable", () => {
+    expect(pageLimit(null)).toBe(50);
+    expect(pageLimit("7")).toBe(7);
+    expect(pageLimit("0")).toBe(50);
+    expect(pageLimit("-3")).toBe(1);
+    expect(pageLimit("1000")).toBe(100);
+    expect(pageLimit("abc")).toBe(50);
   });
 });

@@ -38,3 +38,8 @@ export const cursorParam = z
     }
     return position;
   });
+
+/** `?limit=` clamped to 1…max; anything unparsable is the default. */
+export function pageLimit(param: string | null, fallback = 50, max = 100): number {
+  return Math.min(Math.max(Number(param ?? fallback) || fallback, 1), max);
+}

@@ -97,7 +97,12 @@ beforeAll(async () => {
   target = await createKey(
     getDb(),
     actor,
-    { ...base, name: "target", scopes: ["customers:read"] },
+    {
+      ...base,
+      name: "target",
+      scopes: ["customers:read"],
+      webhookUrl: "https://hooks.example.com/x",
+    },
     "lk",
   );
 });
@@ -133,6 +138,9 @@ const cases: Record<string, () => Case> = {
   }),
   getApiKeyStats: () => ({ query: "?period=7d", bad: { query: "?period=1y" } }),
   listAuditEvents: () => ({ query: "?limit=3", bad: { query: "?from=never" } }),
+  listWebhookDeliveries: () => ({ query: "?limit=5", bad: { query: "?limit=0" } }),
+  sendWebhookTest: () => ({}),
+  reportLeakedKeys: () => ({ body: { keys: ["not-a-key"] }, bad: { body: { keys: [] } } }),
   // Last: these change the target key.
   rollApiKey: () => ({ body: { gracePeriod: "1h" }, bad: { body: { gracePeriod: "forever" } } }),
   revokeApiKey: () => ({}),

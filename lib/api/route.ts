@@ -3,10 +3,10 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { getDb } from "@/db";
 import { apiKeyById } from "@/db/queries/key-pages";
+import { problem } from "@/lib/api/problem";
 import { type Actor, KeyServiceError } from "@/lib/keys/service";
 import { effectiveStatus } from "@/lib/keys/status";
 import type { Scope } from "@/lib/scopes";
-import { problem } from "@/lib/verify/problem";
 import type { ApiKeyContext } from "@/lib/verify/with-api-key";
 import type { apiKeySchema } from "./schemas";
 
@@ -77,6 +77,21 @@ export function escalation(held: readonly string[], asked: readonly string[]): R
   );
 }
 
+function serviceProblem(error: KeyServiceError): Response {
+  if (error.code === "not_found") return notFound();
+  if (error.code === "policy_violation") {
+    // The organization's key policy, named per field like a validation error.
+    return problem(400, "policy_violation", error.message, {
+      extra: {
+        errors: Object.entries(error.fieldErrors ?? {}).flatMap(([path, messages]) =>
+          messages.map((message) => ({ path, message })),
+        ),
+      },
+    });
+  }
+  return problem(409, "conflict", error.message);
+}
+
 /** Expected key-service failures as problems; anything else is left to withApiKey's 500. */
 export async function serviceCall<T>(
   fn: () => Promise<T>,
@@ -85,10 +100,7 @@ export async function serviceCall<T>(
     return { ok: true, data: await fn() };
   } catch (error) {
     if (error instanceof KeyServiceError) {
-      return {
-        ok: false,
-        response: error.code === "not_found" ? notFound() : problem(409, "conflict", error.message),
-      };
+      return { ok: false, response: serviceProblem(error) };
     }
     throw error;
   }
@@ -116,6 +128,7 @@ export function toApiKey(row: KeyRow): z.input<typeof apiKeySchema> {
     revokedAt: iso(row.revokedAt),
     rolledFromId: row.rolledFromId,
     webhookUrl: row.webhookUrl,
+    leakedAt: iso(row.leakedAt),
   };
 }
 

@@ -3,6 +3,7 @@
  * document is generated from them, so the two cannot disagree.
  */
 import { z } from "zod";
+import { STATS_PERIODS } from "@/db/queries/usage-stats";
 import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
 import {
   allowedIpsSchema,
@@ -11,8 +12,8 @@ import {
   keyNameSchema,
   rateLimitSchema,
   scopesSchema,
+  webhookUrlSchema,
 } from "@/lib/keys/schemas";
-import { STATS_PERIODS } from "@/lib/keys/stats";
 import { SCOPE_IDS } from "@/lib/scopes";
 import { cursorParam } from "./cursor";
 
@@ -55,12 +56,25 @@ export const apiKeySchema = z
     revokedAt: isoDate.nullable(),
     rolledFromId: z.uuid().nullable(),
     webhookUrl: z.string().nullable(),
+    leakedAt: isoDate.nullable().meta({ description: "When the key was reported as leaked." }),
   })
   .meta({ id: "ApiKey" });
+
+export const apiKeyDetailSchema = apiKeySchema
+  .extend({
+    scopesUsed: z
+      .array(z.string())
+      .meta({ description: "Scopes its requests needed in the last 30 days (least privilege)." }),
+  })
+  .meta({ id: "ApiKeyDetail" });
 
 export const createdApiKeySchema = apiKeySchema
   .extend({
     key: z.string().meta({ description: "The full key. Shown in this response only." }),
+    webhookSecret: z.string().optional().meta({
+      description:
+        "The webhook signing secret (`whsec_…`), when a webhook URL was set. Shown once.",
+    }),
   })
   .meta({ id: "CreatedApiKey" });
 
@@ -77,6 +91,7 @@ export const createApiKeyBody = z
     expiresAt: expiresAtInput.default(null),
     allowedIps: allowedIpsSchema.default([]),
     rateLimitPerMinute: rateLimitSchema.default(null),
+    webhookUrl: webhookUrlSchema.default(null),
   })
   .meta({ id: "CreateApiKey" });
 
@@ -89,8 +104,17 @@ export const updateApiKeyBody = z
     rateLimitPerMinute: rateLimitSchema.optional(),
     allowedIps: allowedIpsSchema.optional(),
     expiresAt: expiresAtInput.optional(),
+    webhookUrl: webhookUrlSchema.optional().meta({ description: "null removes the webhook." }),
   })
   .meta({ id: "UpdateApiKey" });
+
+export const updatedApiKeySchema = apiKeySchema
+  .extend({
+    webhookSecret: z.string().optional().meta({
+      description: "The new signing secret, when this call set the first webhook URL. Shown once.",
+    }),
+  })
+  .meta({ id: "UpdatedApiKey" });
 
 export const rollApiKeyBody = z
   .strictObject({

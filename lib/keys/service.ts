@@ -3,15 +3,27 @@
  * writes its audit row in the same transaction and announces the change to every instance's
  * verification cache (NOTIFY, delivered on commit).
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
-import { apiKeys, auditLogs } from "@/db/schema";
+import { lockKeysForUpdate, notifyKeysChanged } from "@/db/queries/api-keys";
+import { insertAuditEvent } from "@/db/queries/audit";
+import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-policies";
+import { apiKeys } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import { GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
+import type { LeakCandidate } from "@/lib/keys/leaks";
+import {
+  hasViolations,
+  type KeyPolicy,
+  latestExpiry,
+  type PolicyCandidate,
+  policyViolations,
+} from "@/lib/keys/policy";
 import type { CreateKeyInput, UpdateKeyInput } from "@/lib/keys/schemas";
 import { effectiveStatus } from "@/lib/keys/status";
 import type { Scope } from "@/lib/scopes";
+import { enqueueKeyEvent } from "@/lib/webhooks/enqueue";
+import { encryptWebhookSecret, generateWebhookSecret } from "@/lib/webhooks/secret";
 
 export type Actor = {
   organizationId: string;
@@ -23,14 +35,39 @@ export type Actor = {
 
 export class KeyServiceError extends Error {
   constructor(
-    readonly code: "not_found" | "invalid_transition",
+    readonly code: "not_found" | "invalid_transition" | "policy_violation",
     message: string,
+    /** Per-field reasons (policy violations), keyed like the create/update input. */
+    readonly fieldErrors?: Record<string, string[]>,
   ) {
     super(message);
   }
 }
 
-type KeyRow = Awaited<ReturnType<typeof keysByIds>>[number];
+/** Refuses a key the organization's policy does not allow, naming the policy per field. */
+async function enforcePolicy(
+  tx: Tx,
+  organizationId: string,
+  candidate: PolicyCandidate,
+  since: Date,
+  fields?: ReadonlySet<string>,
+): Promise<void> {
+  const policy = await getKeyPolicy(tx, organizationId);
+  const violations = Object.fromEntries(
+    Object.entries(policyViolations(policy, candidate, since)).filter(
+      ([field]) => !fields || fields.has(field),
+    ),
+  );
+  if (hasViolations(violations)) {
+    throw new KeyServiceError(
+      "policy_violation",
+      Object.values(violations).flat().join(" "),
+      violations as Record<string, string[]>,
+    );
+  }
+}
+
+type KeyRow = Awaited<ReturnType<typeof lockKeysForUpdate>>[number];
 
 /** What the audit trail records of a key: never the hash. */
 function snapshot(row: Partial<KeyRow>) {
@@ -43,33 +80,68 @@ function snapshot(row: Partial<KeyRow>) {
     expiresAt: row.expiresAt ?? null,
     allowedIps: row.allowedIps,
     rateLimitPerMinute: row.rateLimitPerMinute ?? null,
+    webhookUrl: row.webhookUrl ?? null,
   };
 }
 
+/** Which snapshot fields differ: what a `key.updated` webhook tells the receiver. */
+function changedFields(before: object | null, after: object | null): string[] | undefined {
+  if (!before || !after) return undefined;
+  const a = after as Record<string, unknown>;
+  return Object.entries(before)
+    .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(a[k]))
+    .map(([k]) => k);
+}
+
+/** A fresh signing secret: the plain one for the copy card, the encrypted one for the row. */
+function newWebhookSecret() {
+  const secret = generateWebhookSecret();
+  return { secret, encrypted: encryptWebhookSecret(secret) };
+}
+
+/**
+ * Records a change in the audit trail and, when the key has a webhook, queues the matching event
+ * in the same transaction (actions that are not webhook events are not queued). `eventData` adds
+ * fields to the event's `data` (e.g. the new key's id on `key.rolled`); never key material.
+ */
 async function audit(
   tx: Tx,
   actor: Actor,
   action: string,
-  key: { id: string; name: string },
+  key: { id: string; name: string; webhookUrl?: string | null } | null,
   before: object | null,
   after: object | null,
-  metadata: object | null = null,
+  /** Context kept with the audit row and sent with the webhook event (e.g. a reason). */
+  metadata: Record<string, unknown> | null = null,
 ) {
-  await tx.insert(auditLogs).values({
+  if (key) {
+    await enqueueKeyEvent(
+      tx,
+      { id: key.id, organizationId: actor.organizationId, webhookUrl: key.webhookUrl },
+      action,
+      { name: key.name, changes: changedFields(before, after), ...metadata },
+    );
+  }
+  await insertAuditEvent(tx, {
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
-    actorKeyId: actor.keyId ?? null,
+    actorKeyId: actor.keyId,
     actorLabel: actor.label,
     action,
-    keyId: key.id,
-    keyName: key.name,
+    key,
     before,
     after,
     metadata,
   });
 }
 
-export type CreatedKey = { id: string; key: string; prefix: string };
+export type CreatedKey = {
+  id: string;
+  key: string;
+  prefix: string;
+  /** Only when a webhook URL was given: shown once beside the key, never again. */
+  webhookSecret?: string;
+};
 
 /** Creates a key; the full key is in the result and nowhere else, ever. */
 export async function createKey(
@@ -78,7 +150,16 @@ export async function createKey(
   input: CreateKeyInput,
   productPrefix: string,
 ): Promise<CreatedKey> {
-  return db.transaction((tx) => insertKey(tx, actor, input, productPrefix));
+  return db.transaction(async (tx) => {
+    await enforcePolicy(tx, actor.organizationId, input, new Date());
+    const webhook = input.webhookUrl ? newWebhookSecret() : null;
+    const created = await insertKey(tx, actor, input, productPrefix, {
+      webhookUrl: webhook ? input.webhookUrl : null,
+      webhookSecretEnc: webhook?.encrypted ?? null,
+    });
+    if (webhook) created.webhookSecret = webhook.secret;
+    return created;
+  });
 }
 
 async function insertKey(
@@ -90,7 +171,7 @@ async function insertKey(
     rolledFromId?: string;
     webhookUrl?: string | null;
     webhookSecretEnc?: string | null;
-    metadata?: object;
+    metadata?: Record<string, unknown>;
   } = {},
 ): Promise<CreatedKey> {
   const generated = generateApiKey(productPrefix, input.environment);
@@ -169,7 +250,7 @@ export async function changeKeyStatus(
 ): Promise<StatusChangeResult> {
   const unique = [...new Set(ids)];
   return db.transaction(async (tx) => {
-    const rows = await keysByIds(tx, actor.organizationId, unique);
+    const rows = await lockKeysForUpdate(tx, actor.organizationId, unique);
     if (rows.length !== unique.length) {
       throw new KeyServiceError(
         "not_found",
@@ -243,7 +324,7 @@ export type KeyPatch = UpdateKeyInput & { status?: "active" | "disabled" };
  */
 export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatch) {
   return db.transaction(async (tx) => {
-    const [row] = await keysByIds(tx, actor.organizationId, [id]);
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
@@ -256,10 +337,32 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatc
     ) as UpdateKeyInput;
     let changed = false;
     let current: Pick<KeyRow, "status" | "expiresAt"> = row;
+    let webhookSecret: string | undefined;
     if (Object.keys(changes).length > 0) {
+      // Only what this edit touches is held to the policy: renaming an older key stays possible.
+      await enforcePolicy(
+        tx,
+        actor.organizationId,
+        {
+          environment: row.environment,
+          expiresAt: changes.expiresAt !== undefined ? changes.expiresAt : row.expiresAt,
+          allowedIps: changes.allowedIps ?? row.allowedIps,
+        },
+        row.createdAt,
+        new Set(Object.keys(changes)),
+      );
+      // A webhook gets a secret when it is first set and loses it when removed; changing the URL
+      // keeps the secret the receiver already verifies with.
+      const webhook = changes.webhookUrl && !row.webhookUrl ? newWebhookSecret() : null;
+      const secretChange =
+        changes.webhookUrl === null
+          ? { webhookSecretEnc: null }
+          : webhook
+            ? { webhookSecretEnc: webhook.encrypted }
+            : {};
       const [updated] = await tx
         .update(apiKeys)
-        .set({ ...changes, updatedAt: new Date() })
+        .set({ ...changes, ...secretChange, updatedAt: new Date() })
         .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)))
         .returning();
       if (!updated) throw new KeyServiceError("not_found", "This key does not exist.");
@@ -267,6 +370,7 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatc
       await notifyKeysChanged(tx, [row.hash]);
       changed = true;
       current = updated;
+      webhookSecret = webhook?.secret;
     }
     if (status && status !== row.status) {
       const latest = { ...row, ...changes } as KeyRow;
@@ -274,7 +378,11 @@ export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatc
       changed = true;
       current = { ...current, status };
     }
-    return { changed, status: effectiveStatus(current) };
+    return {
+      changed,
+      status: effectiveStatus(current),
+      ...(webhookSecret ? { webhookSecret } : {}),
+    };
   });
 }
 
@@ -303,6 +411,7 @@ export async function rollKey(
     if (effectiveStatus(row, now) !== "active") {
       throw new KeyServiceError("invalid_transition", "Only an active key can be rolled.");
     }
+    const policy = await getKeyPolicy(tx, actor.organizationId);
     const graceEnd = new Date(now.getTime() + GRACE_PERIODS[gracePeriod]);
     const oldExpiresAt =
       row.expiresAt && row.expiresAt.getTime() < graceEnd.getTime() ? row.expiresAt : graceEnd;
@@ -316,7 +425,11 @@ export async function rollKey(
         description: row.description,
         environment: row.environment,
         scopes: row.scopes as Scope[],
-        expiresAt: lifetime === null ? null : new Date(now.getTime() + lifetime),
+        // …bounded by the organization's maximum lifetime, which a roll cannot extend.
+        expiresAt: earliest(
+          lifetime === null ? null : new Date(now.getTime() + lifetime),
+          latestExpiry(policy, now),
+        ),
         allowedIps: row.allowedIps,
         rateLimitPerMinute: row.rateLimitPerMinute,
       },
@@ -343,5 +456,163 @@ export async function rollKey(
     );
     await notifyKeysChanged(tx, [row.hash]);
     return { ...created, oldKeyId: row.id, oldKeyExpiresAt: oldExpiresAt };
+  });
+}
+
+const earliest = (a: Date | null, b: Date | null): Date | null =>
+  a === null ? b : b === null ? a : a.getTime() <= b.getTime() ? a : b;
+
+/** Replaces a key's webhook signing secret; the new one is returned once, for the copy card. */
+export async function regenerateWebhookSecret(db: Db, actor: Actor, id: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
+    if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    if (row.status === "revoked") {
+      throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
+    }
+    if (!row.webhookUrl) {
+      throw new KeyServiceError("invalid_transition", "This key has no webhook URL.");
+    }
+    const webhook = newWebhookSecret();
+    await tx
+      .update(apiKeys)
+      .set({ webhookSecretEnc: webhook.encrypted, updatedAt: new Date() })
+      .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)));
+    await audit(tx, actor, "key.webhook_secret_regenerated", row, null, null);
+    return { webhookSecret: webhook.secret };
+  });
+}
+
+/**
+ * Applies each affected organization's leak policy to the reported keys, once per key: a key
+ * already reported keeps its first report (repeats change nothing). One lookup by hash for the
+ * whole report; nothing but the hash selects a key. Returns what was done, for logs and tests
+ * only: the reporter is never told.
+ */
+export async function applyLeakReport(
+  db: Db,
+  candidates: readonly LeakCandidate[],
+  now = new Date(),
+): Promise<{ id: string; action: string }[]> {
+  if (candidates.length === 0) return [];
+  const byHash = new Map(candidates.map((c) => [c.hash, c]));
+  const matches = await db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.hash, [...byHash.keys()]), isNull(apiKeys.leakedAt)));
+  const done: { id: string; action: string }[] = [];
+  for (const match of matches) {
+    const report = byHash.get(match.hash);
+    await db.transaction(async (tx) => {
+      const [row] = await lockKeysForUpdate(tx, match.organizationId, [match.id]);
+      if (!row || row.leakedAt) return;
+      const policy = await getKeyPolicy(tx, match.organizationId);
+      const action =
+        row.status === "revoked" || policy.leakAction === "notify"
+          ? "notify"
+          : policy.leakAction === "revoke"
+            ? "revoke"
+            : row.status === "disabled"
+              ? "notify"
+              : "disable";
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({
+          leakedAt: now,
+          updatedAt: now,
+          ...(action === "disable"
+            ? { status: "disabled" as const, disabledAt: now, disabledReason: "leaked" }
+            : {}),
+          ...(action === "revoke" ? { status: "revoked" as const, revokedAt: now } : {}),
+        })
+        .where(and(eq(apiKeys.organizationId, match.organizationId), eq(apiKeys.id, row.id)))
+        .returning();
+      if (!updated) return;
+      await audit(
+        tx,
+        { organizationId: match.organizationId, userId: null, label: "Leak report" },
+        "key.leaked",
+        row,
+        snapshot(row),
+        snapshot(updated),
+        { url: report?.url ?? null, source: report?.source ?? null, policy: action },
+      );
+      await notifyKeysChanged(tx, [row.hash]);
+      done.push({ id: row.id, action });
+    });
+  }
+  return done;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Disables the active keys of organizations whose policy sets an idle limit and that have not
+ * been used for that long. A key never used counts from its creation; an admin's later change
+ * (such as enabling it again) restarts the count. Safe to run any number of times.
+ */
+export async function disableIdleKeys(db: Db, now = new Date()): Promise<{ id: string }[]> {
+  const disabled: { id: string }[] = [];
+  for (const { organizationId, days } of await idlePolicies(db)) {
+    const cutoff = new Date(now.getTime() - days * DAY);
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(
+          and(
+            eq(apiKeys.organizationId, organizationId),
+            eq(apiKeys.status, "active"),
+            sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff.toISOString()}::timestamptz`,
+            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+          ),
+        );
+      if (rows.length === 0) return;
+      const locked = await lockKeysForUpdate(
+        tx,
+        organizationId,
+        rows.map((r) => r.id),
+      );
+      const actor: Actor = { organizationId, userId: null, label: "Key policy" };
+      for (const row of locked) {
+        if (row.status !== "active") continue;
+        await tx
+          .update(apiKeys)
+          .set({ status: "disabled", disabledAt: now, disabledReason: "inactive", updatedAt: now })
+          .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, row.id)));
+        await audit(
+          tx,
+          actor,
+          "key.disabled",
+          row,
+          snapshot(row),
+          snapshot({ ...row, status: "disabled" }),
+          { reason: "inactive", unusedDays: days },
+        );
+        disabled.push({ id: row.id });
+      }
+      await notifyKeysChanged(
+        tx,
+        locked.map((r) => r.hash),
+      );
+    });
+  }
+  return disabled;
+}
+
+/** Saves the organization's key policy with an audit row of what changed. */
+export async function updateKeyPolicy(
+  db: Db,
+  actor: Actor,
+  policy: KeyPolicy,
+): Promise<{ changed: boolean }> {
+  return db.transaction(async (tx) => {
+    const before = await getKeyPolicy(tx, actor.organizationId);
+    if (JSON.stringify(before) === JSON.stringify({ ...before, ...policy })) {
+      return { changed: false };
+    }
+    await saveKeyPolicy(tx, actor.organizationId, actor.userId, policy);
+    await audit(tx, actor, "policy.updated", null, before, policy);
+    return { changed: true };
   });
 }

@@ -1,14 +1,20 @@
+import type { KEY_DISPLAY_STATUSES } from "@/db/enums";
 import type { KeyStatus } from "@/db/schema";
 
-export type DisplayStatus = KeyStatus | "expired";
+export type DisplayStatus = (typeof KEY_DISPLAY_STATUSES)[number];
 
-/** What a key is now: revoked beats expired, expired beats disabled. */
+/**
+ * What a key is now: revoked beats expired, expired beats disabled. The one precedence for the
+ * verifier's refusal codes, the UI's badges and (in SQL) the keys list's status filter.
+ */
 export function effectiveStatus(
-  key: { status: KeyStatus; expiresAt: Date | string | null },
-  now: Date = new Date(),
+  key: { status: KeyStatus; expiresAt: Date | string | number | null },
+  now: Date | number = Date.now(),
 ): DisplayStatus {
   if (key.status === "revoked") return "revoked";
-  if (key.expiresAt && new Date(key.expiresAt).getTime() <= now.getTime()) return "expired";
+  if (key.expiresAt !== null && new Date(key.expiresAt).getTime() <= new Date(now).getTime()) {
+    return "expired";
+  }
   return key.status;
 }
 

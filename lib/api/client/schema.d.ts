@@ -211,6 +211,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys/{id}/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A key's webhook deliveries
+         * @description The last 30 days, newest first: status, HTTP code, attempts and next retry.
+         *
+         *     Scopes: `api_keys:read`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/webhook-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a key's webhook
+         * @description Queues a signed `webhook.test` event; 409 `conflict` when the key has no webhook URL.
+         *
+         *     Scopes: `api_keys:write`.
+         */
+        post: operations["sendWebhookTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report leaked keys
+         * @description For secret scanners: `{"keys": [...]}` (at most 100) or GitHub's `[{"token","type","url","source"}]`. Always 202 — never says whether a key exists. Matching keys get their organization's leak policy. 30 reports a minute per IP; body at most 64 KiB.
+         *
+         *     No key needed.
+         */
+        post: operations["reportLeakedKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -325,6 +391,8 @@ export interface components {
             revokedAt: string | null;
             rolledFromId: string | null;
             webhookUrl: string | null;
+            /** @description When the key was reported as leaked. */
+            leakedAt: string | null;
         };
         CreatedApiKey: {
             /** Format: uuid */
@@ -352,8 +420,12 @@ export interface components {
             revokedAt: string | null;
             rolledFromId: string | null;
             webhookUrl: string | null;
+            /** @description When the key was reported as leaked. */
+            leakedAt: string | null;
             /** @description The full key. Shown in this response only. */
             key: string;
+            /** @description The webhook signing secret (`whsec_…`), when a webhook URL was set. Shown once. */
+            webhookSecret?: string;
         };
         CreateApiKey: {
             name: string;
@@ -368,6 +440,69 @@ export interface components {
             allowedIps?: string[];
             /** @default null */
             rateLimitPerMinute: number | null;
+            webhookUrl?: string | null;
+        };
+        ApiKeyDetail: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            environment: "live" | "test";
+            /** @description The key's visible beginning, e.g. `lk_live_AbCd`. */
+            start: string;
+            scopes: ("customers:read" | "customers:write" | "api_keys:read" | "api_keys:write" | "keys:verify")[];
+            /**
+             * @description Derived: a key past `expiresAt` is `expired`.
+             * @enum {string}
+             */
+            status: "active" | "disabled" | "revoked" | "expired";
+            expiresAt: string | null;
+            allowedIps: string[];
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            rolledFromId: string | null;
+            webhookUrl: string | null;
+            /** @description When the key was reported as leaked. */
+            leakedAt: string | null;
+            /** @description Scopes its requests needed in the last 30 days (least privilege). */
+            scopesUsed: string[];
+        };
+        UpdatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            environment: "live" | "test";
+            /** @description The key's visible beginning, e.g. `lk_live_AbCd`. */
+            start: string;
+            scopes: ("customers:read" | "customers:write" | "api_keys:read" | "api_keys:write" | "keys:verify")[];
+            /**
+             * @description Derived: a key past `expiresAt` is `expired`.
+             * @enum {string}
+             */
+            status: "active" | "disabled" | "revoked" | "expired";
+            expiresAt: string | null;
+            allowedIps: string[];
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            rolledFromId: string | null;
+            webhookUrl: string | null;
+            /** @description When the key was reported as leaked. */
+            leakedAt: string | null;
+            /** @description The new signing secret, when this call set the first webhook URL. Shown once. */
+            webhookSecret?: string;
         };
         UpdateApiKey: {
             name?: string;
@@ -378,6 +513,8 @@ export interface components {
             rateLimitPerMinute?: number | null;
             allowedIps?: string[];
             expiresAt?: string | null;
+            /** @description null removes the webhook. */
+            webhookUrl?: string | null;
         };
         RolledApiKey: {
             key: components["schemas"]["CreatedApiKey"];
@@ -437,6 +574,52 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description Also the `webhook-id` header of every attempt.
+             */
+            id: string;
+            /** @enum {string} */
+            eventType: "key.created" | "key.updated" | "key.disabled" | "key.enabled" | "key.revoked" | "key.rolled" | "key.expiring" | "key.expired" | "key.rate_limited" | "key.leaked" | "webhook.test";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description HTTP status of the last attempt's answer. */
+            httpStatus: number | null;
+            /** @description Why the last attempt failed or was refused. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** @description Set while a retry is scheduled. */
+            nextAttemptAt: string | null;
+        };
+        WebhookTestResult: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** @constant */
+            eventType: "webhook.test";
+            /** @constant */
+            status: "pending";
+        };
+        LeakReportReceived: {
+            /** @description How many strings the report held. */
+            received: number;
+        };
+        LeakReport: {
+            keys: string[];
+            url?: string;
+            source?: string;
+        } | {
+            token: string;
+            type?: string;
+            url?: string;
+            source?: string;
+        }[];
     };
     responses: never;
     parameters: never;
@@ -921,7 +1104,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The key. */
+            /** @description The key, with the scopes it used in 30 days. */
             200: {
                 headers: {
                     /** @description Requests allowed per window. */
@@ -933,7 +1116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKey"];
+                    "application/json": components["schemas"]["ApiKeyDetail"];
                 };
             };
             /** @description No key (`missing_key`), or `invalid_key`, `key_disabled`, `key_revoked`, `key_expired`. */
@@ -1083,7 +1266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKey"];
+                    "application/json": components["schemas"]["UpdatedApiKey"];
                 };
             };
             /** @description The query string or body is not valid (`validation_failed`, `invalid_body`). */
@@ -1404,6 +1587,196 @@ export interface operations {
             };
             /** @description `verification_unavailable`: the key store cannot be reached (fail closed). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the reset. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description The query string or body is not valid (`validation_failed`, `invalid_body`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key (`missing_key`), or `invalid_key`, `key_disabled`, `key_revoked`, `key_expired`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `insufficient_scope` or `ip_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource in the key's organization. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`; see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `verification_unavailable`: the key store cannot be reached (fail closed). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the reset. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            /** @description No key (`missing_key`), or `invalid_key`, `key_disabled`, `key_revoked`, `key_expired`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `insufficient_scope` or `ip_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource in the key's organization. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`; see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `verification_unavailable`: the key store cannot be reached (fail closed). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportLeakedKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeakReport"];
+            };
+        };
+        responses: {
+            /** @description Received. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakReportReceived"];
+                };
+            };
+            /** @description The query string or body is not valid (`validation_failed`, `invalid_body`). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,6 @@
 import { defineOperations } from "@/lib/api/openapi";
 import {
+  apiKeyDetailSchema,
   apiKeyPageSchema,
   apiKeySchema,
   createApiKeyBody,
@@ -11,6 +12,7 @@ import {
   rolledApiKeySchema,
   statsQuery,
   updateApiKeyBody,
+  updatedApiKeySchema,
 } from "@/lib/api/schemas";
 
 export const apiKeyOperations = defineOperations(
@@ -46,7 +48,12 @@ export const apiKeyOperations = defineOperations(
     tag: "API keys",
     auth: ["api_keys:read"],
     params: keyIdParams,
-    responses: { 200: { description: "The key.", schema: apiKeySchema } },
+    responses: {
+      200: {
+        description: "The key, with the scopes it used in 30 days.",
+        schema: apiKeyDetailSchema,
+      },
+    },
   },
   {
     method: "patch",
@@ -58,7 +65,7 @@ export const apiKeyOperations = defineOperations(
     auth: ["api_keys:write"],
     params: keyIdParams,
     body: updateApiKeyBody,
-    responses: { 200: { description: "The updated key.", schema: apiKeySchema } },
+    responses: { 200: { description: "The updated key.", schema: updatedApiKeySchema } },
     problems: [409],
   },
   {

@@ -1,7 +1,9 @@
 import { buildOpenApiDocument, defineOperations } from "@/lib/api/openapi";
 import { apiKeyOperations } from "./api-keys";
 import { auditOperations } from "./audit-log";
+import { leakOperations } from "./leaks";
 import { publicOperations } from "./public";
+import { webhookOperations } from "./webhooks";
 
 const documentOperation = defineOperations({
   method: "get",
@@ -18,6 +20,8 @@ export const operations = [
   ...publicOperations,
   ...apiKeyOperations,
   ...auditOperations,
+  ...webhookOperations,
+  ...leakOperations,
   ...documentOperation,
 ];
 

@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { auditFilterChoices, searchAuditLog } from "@/db/queries/audit-log";
 import { auditFilters, auditQueryString, parseAuditSearch } from "@/lib/audit/search";
-import { requireOrgContext } from "@/lib/session";
+import { requireOrgContext } from "@/lib/auth/session";
 import { AuditFilters } from "./_components/audit-filters";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -29,7 +29,7 @@ export default async function AuditLogPage({
         <div>
           <h1 className="text-2xl font-semibold">Audit log</h1>
           <p className="text-sm text-zinc-600">
-            Every change to this organization's API keys, newest first.
+            Every change to this organization's API keys, members and key policy, newest first.
           </p>
         </div>
         <a

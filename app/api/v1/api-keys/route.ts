@@ -1,11 +1,11 @@
 import { getDb } from "@/db";
 import { apiKeyById, keyPage } from "@/db/queries/key-pages";
+import { parseJsonBody } from "@/lib/api/body";
 import { encodeCursor } from "@/lib/api/cursor";
 import { escalation, json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
 import { createApiKeyBody, listApiKeysQuery } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { createKey } from "@/lib/keys/service";
-import { parseJsonBody } from "@/lib/verify/body";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 export const GET = withApiKey(
@@ -33,7 +33,8 @@ export const POST = withApiKey(
     if (!created.ok) return created.response;
     const row = await apiKeyById(getDb(), ctx.organization.id, created.data.id);
     if (!row) throw new Error("created key not found");
-    return json({ ...toApiKey(row), key: created.data.key }, 201);
+    const { key, webhookSecret } = created.data;
+    return json({ ...toApiKey(row), key, ...(webhookSecret ? { webhookSecret } : {}) }, 201);
   },
   { scopes: ["api_keys:write"] },
 );

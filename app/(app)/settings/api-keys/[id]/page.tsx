@@ -9,17 +9,22 @@ import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { searchAuditLog } from "@/db/queries/audit-log";
 import { apiKeyById, rolledFrom, rolledInto } from "@/db/queries/key-pages";
+import { scopesUsed } from "@/db/queries/scope-usage";
+import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/db/queries/usage-stats";
+import { listDeliveries } from "@/db/queries/webhooks";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
-import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
 import { effectiveStatus } from "@/lib/keys/status";
-import { canManage, requireOrgContext } from "@/lib/session";
 import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
+import { LeakBanner } from "../_components/leak-banner";
 import { RollKeyDialog } from "../_components/roll-key-dialog";
+import { ScopesInUse } from "../_components/scopes-in-use";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
+import { WebhookSettings } from "../_components/webhook-settings";
 
 export const metadata: Metadata = { title: "API key" };
 
@@ -38,10 +43,12 @@ export default async function KeyDetailsPage({
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const [{ rows: events }, stats, roll] = await Promise.all([
+  const [{ rows: events }, stats, roll, used, deliveries] = await Promise.all([
     searchAuditLog(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
     rollLinks(ctx.organizationId, id),
+    scopesUsed(getDb(), ctx.organizationId, id),
+    listDeliveries(getDb(), ctx.organizationId, id),
   ]);
   const status = effectiveStatus(key);
   const manage = canManage(ctx.role);
@@ -54,7 +61,7 @@ export default async function KeyDetailsPage({
         {maskKey(key.prefix)}
       </span>,
     ],
-    ["Status", <StatusBadge key="s" status={status} />],
+    ["Status", <StatusBadge key="s" status={status} leaked={key.leakedAt !== null} />],
     ["Environment", key.environment === "live" ? "Live" : "Test"],
     [
       "Scopes",
@@ -105,6 +112,7 @@ export default async function KeyDetailsPage({
           </div>
         ) : null}
       </div>
+      {key.leakedAt ? <LeakBanner keys={[key]} /> : null}
       <Card className="p-5">
         <h2 className="mb-3 text-base font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
@@ -119,6 +127,9 @@ export default async function KeyDetailsPage({
           <EditKeyForm id={key.id} name={key.name} description={key.description ?? ""} />
         ) : null}
       </Card>
+      {status !== "revoked" ? (
+        <ScopesInUse id={key.id} granted={key.scopes} used={used} canNarrow={manage} />
+      ) : null}
       <Card className="p-5">
         <section aria-labelledby="usage-heading">
           <div className="flex flex-wrap items-center justify-between gap-2">
@@ -185,6 +196,14 @@ export default async function KeyDetailsPage({
             </div>
           )}
         </section>
+      </Card>
+      <Card className="p-5">
+        <WebhookSettings
+          id={key.id}
+          webhookUrl={key.webhookUrl}
+          deliveries={deliveries}
+          manage={manage && status !== "revoked"}
+        />
       </Card>
       <Card>
         <section aria-labelledby="audit-trail">

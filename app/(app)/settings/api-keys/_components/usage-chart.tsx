@@ -13,12 +13,12 @@ export function UsageChart({
     <figure aria-label="Requests per day" className="h-56 w-full">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--color-zinc-200)" />
           <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip />
-          <Bar dataKey="ok" name="Successful" stackId="r" fill="#18181b" />
-          <Bar dataKey="errors" name="Errors" stackId="r" fill="#dc2626" />
+          <Bar dataKey="ok" name="Successful" stackId="r" fill="var(--color-zinc-900)" />
+          <Bar dataKey="errors" name="Errors" stackId="r" fill="var(--color-red-600)" />
         </BarChart>
       </ResponsiveContainer>
       <figcaption className="sr-only">

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { allAuditEvents } from "@/db/queries/audit-log";
 import { auditFilters, csvRow, parseAuditSearch } from "@/lib/audit/search";
-import { getOrgContext } from "@/lib/session";
+import { getOrgContext } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,7 @@
 import { getDb } from "@/db";
 import { apiKeyById } from "@/db/queries/key-pages";
+import { scopesUsed } from "@/db/queries/scope-usage";
+import { parseJsonBody } from "@/lib/api/body";
 import {
   escalation,
   json,
@@ -11,7 +13,6 @@ import {
 } from "@/lib/api/route";
 import { updateApiKeyBody } from "@/lib/api/schemas";
 import { changeKeyStatus, updateKey } from "@/lib/keys/service";
-import { parseJsonBody } from "@/lib/verify/body";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 type Params = { id: string };
@@ -20,7 +21,11 @@ export const GET = withApiKey<Params>(
   async (_request, { organization, params }) => {
     const id = keyIdOf(params);
     const row = id ? await apiKeyById(getDb(), organization.id, id) : null;
-    return row ? json(toApiKey(row)) : notFound();
+    if (!row) return notFound();
+    return json({
+      ...toApiKey(row),
+      scopesUsed: await scopesUsed(getDb(), organization.id, row.id),
+    });
   },
   { scopes: ["api_keys:read"] },
 );
@@ -44,7 +49,9 @@ export const PATCH = withApiKey<Params>(
     const result = await serviceCall(() => updateKey(getDb(), actor, id, body.data));
     if (!result.ok) return result.response;
     const row = await apiKeyById(getDb(), ctx.organization.id, id);
-    return row ? json(toApiKey(row)) : notFound();
+    if (!row) return notFound();
+    const { webhookSecret } = result.data;
+    return json({ ...toApiKey(row), ...(webhookSecret ? { webhookSecret } : {}) });
   },
   { scopes: ["api_keys:write"] },
 );

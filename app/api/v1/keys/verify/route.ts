@@ -1,5 +1,5 @@
+import { parseJsonBody } from "@/lib/api/body";
 import { verifyKeyBody } from "@/lib/api/public-schemas";
-import { parseJsonBody } from "@/lib/verify/body";
 import { getVerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
@@ -24,7 +24,7 @@ export const POST = withApiKey(
         { status: 503, headers: { "cache-control": "no-store" } },
       );
     }
-    const key = result.ok ? result.key : result.key;
+    const { key } = result;
     if (!key || key.organizationId !== organization.id) {
       return Response.json(nullResult("invalid_key"));
     }

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { apiKeyById } from "@/db/queries/key-pages";
+import { parseJsonBody } from "@/lib/api/body";
 import {
   escalation,
   json,
@@ -12,7 +13,6 @@ import {
 import { rollApiKeyBody } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { rollKey } from "@/lib/keys/service";
-import { parseJsonBody } from "@/lib/verify/body";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 /** A new key in place of this one; the old key works until the grace period ends. */

@@ -1,8 +1,8 @@
 import { getDb } from "@/db";
 import { apiKeyById } from "@/db/queries/key-pages";
+import { keyStats } from "@/db/queries/usage-stats";
 import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route";
 import { statsQuery } from "@/lib/api/schemas";
-import { keyStats } from "@/lib/keys/stats";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 export const GET = withApiKey<{ id: string }>(
