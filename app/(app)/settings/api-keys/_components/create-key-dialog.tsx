@@ -1,17 +1,11 @@
 "use client";
 
-import {
-  type FormEvent,
-  startTransition,
-  useActionState,
-  useEffect,
-  useRef,
-  useState,
-} from "react";
+import { type FormEvent, startTransition, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { SCOPES } from "@/lib/scopes";
 
@@ -126,11 +120,10 @@ function CreateKeyForm({
   onCancel: () => void;
   onCreated: (created: Created) => void;
 }) {
-  const [state, dispatch, pending] = useActionState(createApiKey, null);
+  const { state, formAction, pending, fieldErrors, formError } = useFormAction(createApiKey);
+  const errors = fieldErrors ?? {};
   const [expiration, setExpiration] = useState("never");
   const submittedName = useRef("");
-  const errors = (state && !state.ok && state.fieldErrors) || {};
-  const formError = state && !state.ok && !state.fieldErrors ? state.error : undefined;
 
   useEffect(() => {
     if (!state?.ok) return;
@@ -144,7 +137,7 @@ function CreateKeyForm({
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     submittedName.current = String(data.get("name") ?? "").trim();
-    startTransition(() => dispatch(data));
+    startTransition(() => formAction(data));
   };
 
   const today = new Date();
