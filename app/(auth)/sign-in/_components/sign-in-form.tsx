@@ -1,17 +1,15 @@
 "use client";
 
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { signIn } from "@/lib/actions/sign-in";
 
 export function SignInForm() {
-  const [state, action] = useActionState(signIn, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { formAction, fieldErrors: errors, values, formError } = useFormAction(signIn);
   return (
-    <form action={action} className="space-y-4" noValidate>
-      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormError message={formError} />
       <Field id="email" label="Email" error={errors?.email}>
         {(aria) => (
           <Input

@@ -1,18 +1,16 @@
 "use client";
 
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { signUp } from "@/lib/actions/sign-up";
 
 export function SignUpForm() {
-  const [state, action] = useActionState(signUp, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  // Keep what was typed when the server answers with errors (React resets the form otherwise).
-  const values = state && !state.ok ? state.values : undefined;
+  // `values` keeps what was typed when the server answers with errors (React resets the form).
+  const { formAction, fieldErrors: errors, values, formError } = useFormAction(signUp);
   return (
-    <form action={action} className="space-y-4" noValidate>
-      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormError message={formError} />
       <Field id="name" label="Name" error={errors?.name}>
         {(aria) => (
           <Input

@@ -1,17 +1,11 @@
 "use client";
 
-import {
-  type FormEvent,
-  startTransition,
-  useActionState,
-  useEffect,
-  useRef,
-  useState,
-} from "react";
+import { type FormEvent, startTransition, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { expirationOptions } from "@/lib/keys/policy";
 import { SCOPES } from "@/lib/scopes";
@@ -145,12 +139,11 @@ function CreateKeyForm({
   onCancel: () => void;
   onCreated: (created: Created) => void;
 }) {
-  const [state, dispatch, pending] = useActionState(createApiKey, null);
+  const { state, formAction, pending, fieldErrors, formError } = useFormAction(createApiKey);
+  const errors = fieldErrors ?? {};
   const expirationChoices = expirationOptions(maxLifetimeDays);
   const [expiration, setExpiration] = useState<string>(expirationChoices[0]?.value ?? "custom");
   const submittedName = useRef("");
-  const errors = (state && !state.ok && state.fieldErrors) || {};
-  const formError = state && !state.ok && !state.fieldErrors ? state.error : undefined;
 
   useEffect(() => {
     if (!state?.ok) return;
@@ -164,7 +157,7 @@ function CreateKeyForm({
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     submittedName.current = String(data.get("name") ?? "").trim();
-    startTransition(() => dispatch(data));
+    startTransition(() => formAction(data));
   };
 
   const today = new Date();

@@ -1,17 +1,15 @@
 "use client";
 
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, FormError, FormSuccess, Input, Select } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { addMember } from "@/lib/actions/add-member";
 
 export function AddMemberForm({ canAssignOwner }: { canAssignOwner: boolean }) {
-  const [state, action] = useActionState(addMember, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { formAction, fieldErrors: errors, values, formError, message } = useFormAction(addMember);
   return (
-    <form action={action} className="space-y-3" noValidate>
-      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+    <form action={formAction} className="space-y-3" noValidate>
+      <FormError message={formError} />
       <div className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
         <Field id="member-email" label="Email" error={errors?.email}>
           {(aria) => (
@@ -38,7 +36,7 @@ export function AddMemberForm({ canAssignOwner }: { canAssignOwner: boolean }) {
           <SubmitButton>Add member</SubmitButton>
         </div>
       </div>
-      <FormSuccess message={state?.ok ? state.message : undefined} />
+      <FormSuccess message={message} />
     </form>
   );
 }
