@@ -10,9 +10,9 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { createPgliteClient, createPostgresClient, getDb, migrateDatabase, setClient } from "@/db";
 import { listKeys } from "@/db/queries/api-keys";
 import { apiKeys, memberships, organizations, users } from "@/db/schema";
-import { CLIENT_IP_HEADER } from "@/lib/client-ip";
 import { hashApiKey } from "@/lib/keys/format";
 import { createKey } from "@/lib/keys/service";
+import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 import { createVerifyRuntime, setVerifyRuntime } from "@/lib/verify/runtime";
 import { seedKeys } from "@/tests/factories";
 

@@ -3,18 +3,19 @@ import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { listAuditEvents } from "@/db/queries/api-keys";
+import { listAuditEvents } from "@/db/queries/audit";
 import {
   expiringKeys,
   keyStatusCounts,
-  memberCount,
   orgTraffic,
   topKeys,
   unusedKeys,
 } from "@/db/queries/dashboard";
-import { requireOrgContext } from "@/lib/session";
+import { countMembers } from "@/db/queries/memberships";
+import { keysWithUnusedScopes } from "@/db/queries/scope-usage";
+import { requireOrgContext } from "@/lib/auth/session";
 import { KeyCounts } from "./_components/key-counts";
-import { ExpiringKeys, TopKeys, UnusedKeys } from "./_components/key-lists";
+import { ExpiringKeys, OverScopedKeys, TopKeys, UnusedKeys } from "./_components/key-lists";
 import { TRAFFIC_PERIODS, TrafficOverview } from "./_components/traffic-overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -30,13 +31,14 @@ export default async function OverviewPage({
   const db = getDb();
   const org = ctx.organizationId;
   const now = new Date();
-  const [counts, members, traffic, top, expiring, unused, audit] = await Promise.all([
+  const [counts, members, traffic, top, expiring, unused, overScoped, audit] = await Promise.all([
     keyStatusCounts(db, org, now),
-    memberCount(db, org),
+    countMembers(db, org),
     orgTraffic(db, org, now),
     topKeys(db, org, now),
     expiringKeys(db, org, now),
     unusedKeys(db, org, now),
+    keysWithUnusedScopes(db, org, now),
     listAuditEvents(db, org, { size: 8 }),
   ]);
   return (
@@ -49,10 +51,11 @@ export default async function OverviewPage({
       </div>
       <KeyCounts counts={counts} members={members} />
       <TrafficOverview traffic={{ "24h": traffic.last24h, "7d": traffic.last7d }} period={period} />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid gap-6 md:grid-cols-2">
         <TopKeys rows={top} />
         <ExpiringKeys rows={expiring.rows} total={expiring.total} now={now} />
         <UnusedKeys rows={unused.rows} total={unused.total} now={now} />
+        <OverScopedKeys rows={overScoped} />
       </div>
       <Card>
         <section aria-labelledby="recent-activity-heading">

@@ -5,11 +5,11 @@ import { listKeys } from "@/db/queries/api-keys";
 import {
   expiringKeys,
   keyStatusCounts,
-  memberCount,
   orgTraffic,
   topKeys,
   unusedKeys,
 } from "@/db/queries/dashboard";
+import { countMembers } from "@/db/queries/memberships";
 import { apiKeys, apiKeyUsage, type KeyStatus } from "@/db/schema";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
@@ -178,7 +178,7 @@ describe("overview queries", () => {
   });
 
   it("counts members of the organization only", async () => {
-    expect(await memberCount(getDb(), org)).toBe(3);
+    expect(await countMembers(getDb(), org)).toBe(3);
   });
 
   it("filters the key list to the same keys as the banner counts", async () => {

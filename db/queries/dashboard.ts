@@ -1,7 +1,7 @@
 /** The organization's overview: key counts, traffic across all keys, keys that need attention. */
 import { and, asc, count, desc, eq, gt, gte, isNull, lte, ne, or, sql, sum } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, apiKeyUsage, memberships } from "@/db/schema";
+import { apiKeys, apiKeyUsage } from "@/db/schema";
 import { countByStatus, EXPIRING_SOON_MS, type StatusCounts } from "@/lib/keys/status";
 
 const HOUR = 3_600_000;
@@ -23,14 +23,6 @@ export async function keyStatusCounts(
     // By position: the expiry test carries a parameter, which would not match a second copy.
     .groupBy(sql`1`, sql`2`);
   return countByStatus(groups);
-}
-
-export async function memberCount(db: Db, organizationId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(eq(memberships.organizationId, organizationId));
-  return row?.n ?? 0;
 }
 
 export type TrafficBucket = { at: string; requests: number; errors: number };

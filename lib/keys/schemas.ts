@@ -1,6 +1,10 @@
 import { z } from "zod";
-import { parseIpAllowlist } from "@/lib/ip";
+import { KEY_ENVIRONMENTS } from "@/db/enums";
+import type { KeyEnvironment } from "@/db/schema";
+import { env } from "@/lib/env";
+import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
+import { webhookUrlProblem } from "@/lib/webhooks/ssrf";
 
 export const keyNameSchema = z
   .string({ error: "Enter a name." })
@@ -20,7 +24,7 @@ export const scopesSchema = z
   .min(1, "Choose at least one scope.")
   .transform((list) => [...new Set(list)].sort());
 
-export const environmentSchema = z.enum(["live", "test"], { error: "Choose Live or Test." });
+export const environmentSchema = z.enum(KEY_ENVIRONMENTS, { error: "Choose Live or Test." });
 
 export const MAX_RATE_LIMIT = 1_000_000;
 export const rateLimitSchema = z
@@ -51,6 +55,26 @@ export const expiresAtSchema = z.coerce
   .refine((d) => d.getTime() > Date.now(), "The expiry must be in the future.")
   .nullable();
 
+/**
+ * Where the key's events are POSTed: https only, never a private or loopback literal address
+ * (WEBHOOKS_ALLOW_PRIVATE lifts both for development). Empty or null removes the webhook. Hosts
+ * are resolved and checked again at every send.
+ */
+export const webhookUrlSchema = z
+  .string({ error: "Enter a URL." })
+  .trim()
+  .nullish()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    if (!v) return null;
+    const problem = webhookUrlProblem(v, env().WEBHOOKS_ALLOW_PRIVATE);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return new URL(v).toString();
+  });
+
 /** The canonical input for creating a key, shared by the settings page and the REST API. */
 export const createKeySchema = z.object({
   name: keyNameSchema,
@@ -60,6 +84,7 @@ export const createKeySchema = z.object({
   expiresAt: expiresAtSchema.default(null),
   allowedIps: allowedIpsSchema.default([]),
   rateLimitPerMinute: rateLimitSchema.default(null),
+  webhookUrl: webhookUrlSchema.optional(),
 });
 export type CreateKeyInput = z.output<typeof createKeySchema>;
 
@@ -70,6 +95,7 @@ export const updateKeySchema = z.object({
   expiresAt: expiresAtSchema.optional(),
   allowedIps: allowedIpsSchema.optional(),
   rateLimitPerMinute: rateLimitSchema.optional(),
+  webhookUrl: webhookUrlSchema.optional(),
 });
 export type UpdateKeyInput = z.output<typeof updateKeySchema>;
 
@@ -146,13 +172,15 @@ export const createKeyFormSchema = z
     ...keyFormFields,
     environment: z.string().optional().default("live"),
     expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose an expiration." }).default("never"),
+    webhookUrl: optionalText,
   })
   .transform((form, ctx): z.input<typeof createKeySchema> => {
     const expiresAt = formExpiresAt(form.expiration, form.expiresOn, ctx);
     return {
       ...formSettings(form),
-      environment: form.environment as "live" | "test",
+      environment: form.environment as KeyEnvironment,
       expiresAt: expiresAt ?? null,
+      webhookUrl: form.webhookUrl || null,
     };
   })
   .pipe(createKeySchema);

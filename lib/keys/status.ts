@@ -1,14 +1,16 @@
+import type { KEY_DISPLAY_STATUSES } from "@/db/enums";
 import type { KeyStatus } from "@/db/schema";
 
-export type DisplayStatus = KeyStatus | "expired";
+export type DisplayStatus = (typeof KEY_DISPLAY_STATUSES)[number];
 
 /** How far ahead a key's expiry is announced ("Expires soon", the banner, the overview). */
 export const EXPIRING_SOON_DAYS = 7;
 export const EXPIRING_SOON_MS = EXPIRING_SOON_DAYS * 86_400_000;
 
 /**
- * The one derivation of what a key is: revoked beats expired, expired beats disabled. Callers
- * that know only whether a key has expired (aggregates computed in SQL) use it directly.
+ * The one precedence of what a key is: revoked beats expired, expired beats disabled. Used by the
+ * verifier's refusal codes, the UI's badges and counts computed in SQL (which know only whether
+ * a key has expired); the keys list's status filter is its SQL twin.
  */
 export function deriveStatus(status: KeyStatus, expired: boolean): DisplayStatus {
   if (status === "revoked") return "revoked";
@@ -16,26 +18,22 @@ export function deriveStatus(status: KeyStatus, expired: boolean): DisplayStatus
   return status;
 }
 
-const expiryTime = (expiresAt: Date | string | null) =>
-  expiresAt ? new Date(expiresAt).getTime() : null;
+type KeyTimes = { status: KeyStatus; expiresAt: Date | string | number | null };
+const expiryTime = (expiresAt: KeyTimes["expiresAt"]) =>
+  expiresAt === null ? null : new Date(expiresAt).getTime();
 
 /** What a key is now. */
-export function effectiveStatus(
-  key: { status: KeyStatus; expiresAt: Date | string | null },
-  now: Date = new Date(),
-): DisplayStatus {
+export function effectiveStatus(key: KeyTimes, now: Date | number = Date.now()): DisplayStatus {
   const expiry = expiryTime(key.expiresAt);
-  return deriveStatus(key.status, expiry !== null && expiry <= now.getTime());
+  return deriveStatus(key.status, expiry !== null && expiry <= new Date(now).getTime());
 }
 
 /** A key still in use (active or disabled, not yet expired) whose expiry is at most 7 days away. */
-export function isExpiringSoon(
-  key: { status: KeyStatus; expiresAt: Date | string | null },
-  now: Date = new Date(),
-): boolean {
+export function isExpiringSoon(key: KeyTimes, now: Date | number = Date.now()): boolean {
   const expiry = expiryTime(key.expiresAt);
   if (key.status === "revoked" || expiry === null) return false;
-  return expiry > now.getTime() && expiry <= now.getTime() + EXPIRING_SOON_MS;
+  const at = new Date(now).getTime();
+  return expiry > at && expiry <= at + EXPIRING_SOON_MS;
 }
 
 export type StatusCounts = Record<DisplayStatus, number>;

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { apiKeys, organizations } from "@/db/schema";
-import { parseIpRange } from "@/lib/ip";
-import type { KeyRecord, KeyStore } from "./types";
+import { parseIpRange } from "@/lib/net/ip";
+import type { KeyRecord, KeyStore } from "./ports";
 
 /** Looks keys up by hash in the database: one indexed query per cache miss. */
 export class DbKeyStore implements KeyStore {

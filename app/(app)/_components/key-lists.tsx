@@ -142,3 +142,32 @@ export function UnusedKeys({
     </KeyListCard>
   );
 }
+
+/** Keys holding scopes their requests never needed in 30 days: candidates for narrowing. */
+export function OverScopedKeys({
+  rows,
+}: {
+  rows: { id: string; name: string; unused: string[] }[];
+}) {
+  return (
+    <KeyListCard
+      id="over-scoped-heading"
+      title="Keys with unused scopes"
+      hint="Granted scopes none of their requests needed in 30 days."
+      empty="Every key in use needs all of its scopes."
+      total={rows.length}
+    >
+      {rows.slice(0, 5).map((k) => (
+        <li key={k.id} className="flex items-baseline justify-between gap-3 py-2">
+          <Link
+            href={`/settings/api-keys/${k.id}`}
+            className="min-w-0 truncate font-medium hover:underline"
+          >
+            {k.name}
+          </Link>
+          <span className="shrink-0 font-mono text-xs text-zinc-600">{k.unused.join(", ")}</span>
+        </li>
+      ))}
+    </KeyListCard>
+  );
+}

@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys } from "@/db/queries/api-keys";
+import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys, recentlyLeakedKeys } from "@/db/queries/api-keys";
 import { expiringKeys } from "@/db/queries/dashboard";
+import { getKeyPolicy } from "@/db/queries/key-policies";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
 import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
-import { canManage, requireOrgContext } from "@/lib/session";
 import { BestPractices } from "./_components/best-practices";
 import { CreateKeyDialog } from "./_components/create-key-dialog";
 import { ExpiryBanner } from "./_components/expiry-banner";
 import { type KeyRowView, KeysTable } from "./_components/keys-table";
+import { LeakBanner } from "./_components/leak-banner";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 
@@ -34,9 +36,11 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
     page: Math.max(1, Math.min(10_000, Number.parseInt(String(params.page ?? "1"), 10) || 1)),
   };
   const now = new Date();
-  const [{ rows, total, page, size }, expiring] = await Promise.all([
+  const [{ rows, total, page, size }, expiring, policy, leaked] = await Promise.all([
     listKeys(getDb(), ctx.organizationId, { ...query, size: 20 }),
     expiringKeys(getDb(), ctx.organizationId, now, 3),
+    getKeyPolicy(getDb(), ctx.organizationId),
+    recentlyLeakedKeys(getDb(), ctx.organizationId),
   ]);
   const manage = canManage(ctx.role);
   const view: KeyRowView[] = rows.map((row) => ({
@@ -52,6 +56,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
     createdTitle: formatDateTime(row.createdAt),
     lastUsed: row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never",
     lastUsedTitle: row.lastUsedAt ? formatDateTime(row.lastUsedAt) : undefined,
+    leaked: row.leakedAt !== null,
   }));
   const filtered = query.q !== "" || query.status !== "all";
 
@@ -66,6 +71,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
         </p>
       </div>
 
+      {leaked.length > 0 ? <LeakBanner keys={leaked} /> : null}
       <ExpiryBanner count={expiring.total} names={expiring.rows.map((k) => k.name)} />
 
       <section aria-labelledby="api-keys-heading" className="space-y-3">
@@ -81,7 +87,10 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
             ) : null}
           </div>
           {manage ? (
-            <CreateKeyDialog defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE} />
+            <CreateKeyDialog
+              defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE}
+              maxLifetimeDays={policy.maxLifetimeDays}
+            />
           ) : null}
         </div>
 

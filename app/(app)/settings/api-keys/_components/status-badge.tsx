@@ -6,15 +6,18 @@ const tones = { active: "green", disabled: "zinc", revoked: "red", expired: "amb
 export function StatusBadge({
   status,
   expiresSoon = false,
+  leaked = false,
 }: {
   status: DisplayStatus;
   /** From `isExpiringSoon`: adds the "Expires soon" warning next to the status. */
   expiresSoon?: boolean;
+  leaked?: boolean;
 }) {
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
       <Badge tone={tones[status]}>{STATUS_LABELS[status]}</Badge>
       {expiresSoon ? <Badge tone="amber">Expires soon</Badge> : null}
+      {leaked ? <Badge tone="red">Reported leaked</Badge> : null}
     </span>
   );
 }
