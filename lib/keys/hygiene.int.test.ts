@@ -383,13 +383,18 @@ describe("scopes in use", () => {
     const [audit] = (await auditOf(id)).filter((a) => a.action === "key.updated");
     expect(audit?.before).toMatchObject({ scopes: ["customers:read", "customers:write"] });
     expect(audit?.after).toMatchObject({ scopes: ["customers:read"] });
-    const write = await call(createCustomer, {
-      path: "/api/v1/customers",
-      method: "POST",
-      key,
-      body: { name: "A", email: "a@example.com" },
-    });
-    expect(write.json.code).toBe("insufficient_scope");
+    // The change reaches the verifier's cache through NOTIFY, within moments.
+    await expect
+      .poll(async () => {
+        const write = await call(createCustomer, {
+          path: "/api/v1/customers",
+          method: "POST",
+          key,
+          body: { name: "A", email: "a@example.com" },
+        });
+        return write.json.code;
+      })
+      .toBe("insufficient_scope");
   });
 
   it("does not count a refused request as use", async () => {
