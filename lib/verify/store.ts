@@ -1,31 +1,14 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, organizations } from "@/db/schema";
+import { findKeyByHash } from "@/db/queries/verify";
 import { parseIpRange } from "@/lib/ip";
 import type { KeyRecord, KeyStore } from "./types";
 
-/** Looks keys up by hash in the database: one indexed query per cache miss. */
+/** Looks keys up by hash in the database: one prepared, indexed query per cache miss. */
 export class DbKeyStore implements KeyStore {
   constructor(private readonly db: () => Db) {}
 
   async findByHash(hash: string): Promise<KeyRecord | null> {
-    const [row] = await this.db()
-      .select({
-        id: apiKeys.id,
-        organizationId: apiKeys.organizationId,
-        organizationName: organizations.name,
-        name: apiKeys.name,
-        environment: apiKeys.environment,
-        scopes: apiKeys.scopes,
-        status: apiKeys.status,
-        expiresAt: apiKeys.expiresAt,
-        allowedIps: apiKeys.allowedIps,
-        rateLimitPerMinute: apiKeys.rateLimitPerMinute,
-      })
-      .from(apiKeys)
-      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-      .where(eq(apiKeys.hash, hash))
-      .limit(1);
+    const row = await findKeyByHash(this.db(), hash);
     if (!row) return null;
     return {
       ...row,

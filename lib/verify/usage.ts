@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { type UsageBucket, writeUsage } from "@/db/queries/usage";
 
 export type UsageEvent = {
   keyId: string;
@@ -14,16 +14,7 @@ export type UsageEvent = {
   verified: boolean;
 };
 
-type Bucket = {
-  keyId: string;
-  organizationId: string;
-  minute: number;
-  method: string;
-  endpoint: string;
-  statusClass: number;
-  requests: number;
-  totalMs: number;
-};
+type Bucket = UsageBucket;
 
 /**
  * Counts requests in memory and writes them in one batched upsert per flush, instead of a write
@@ -120,37 +111,6 @@ export class UsageBuffer {
   }
 
   private async write(buckets: Bucket[], lastUsed: [string, number][]): Promise<void> {
-    await this.deps.db().transaction(async (tx) => {
-      for (let i = 0; i < buckets.length; i += 1000) {
-        const rows = sql.join(
-          buckets
-            .slice(i, i + 1000)
-            .map(
-              (b) =>
-                sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint)`,
-            ),
-          sql`, `,
-        );
-        // A key deleted meanwhile (cascade) drops its rows instead of failing the batch.
-        await tx.execute(sql`
-          insert into api_key_usage
-            (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-          select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-          where exists (select 1 from api_keys k where k.id = v.key_id)
-          on conflict (key_id, minute, method, endpoint, status_class) do update set
-            requests = api_key_usage.requests + excluded.requests,
-            total_duration_ms = api_key_usage.total_duration_ms + excluded.total_duration_ms`);
-      }
-      if (lastUsed.length) {
-        const rows = sql.join(
-          lastUsed.map(([id, at]) => sql`(${id}::uuid, to_timestamp(${at / 1000}))`),
-          sql`, `,
-        );
-        await tx.execute(sql`
-          update api_keys k set last_used_at = greatest(k.last_used_at, v.at)
-          from (values ${rows}) as v(id, at)
-          where k.id = v.id`);
-      }
-    });
+    await writeUsage(this.deps.db(), buckets, lastUsed);
   }
 }
