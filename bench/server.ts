@@ -43,7 +43,16 @@ export async function startServer(options: {
 }): Promise<Server> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "--import", "./bench/server-probe.ts", "server.ts"],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "--import",
+      "./bench/server-probe.ts",
+      "server.ts",
+    ],
     {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: {
@@ -54,9 +63,6 @@ export async function startServer(options: {
         DATA_DIR: options.dataDir,
         DATABASE_URL: options.databaseUrl ?? "",
         AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123456789",
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, process.env.BENCH_SERVER_NODE_OPTIONS]
-          .filter(Boolean)
-          .join(" "),
       },
     },
   );

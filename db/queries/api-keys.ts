@@ -97,7 +97,9 @@ export async function listKeys(db: Db, organizationId: string, query: KeyListQue
       ? [order(apiKeys.name), order(apiKeys.id)]
       : query.sort === "last_used"
         ? [sql`${apiKeys.lastUsedAt} ${sql.raw(dir)} nulls last`, order(apiKeys.id)]
-        : [order(apiKeys.createdAt), order(apiKeys.id)];
+        : // id runs against created_at, as in api_keys_org_created_idx (created_at desc, id):
+          // page 1 is then read off the index instead of sorting every key of the org.
+          [order(apiKeys.createdAt), (dir === "asc" ? desc : asc)(apiKeys.id)];
   const [rows, [total]] = await Promise.all([
     db
       .select(keyListColumns)
