@@ -3,41 +3,76 @@ import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { KeyRateLimiter, RateLimitState } from "./types";
 
-type Limiter = RateLimiterMemory | RateLimiterRedis;
+/**
+ * Fixed windows per key in this process's memory: one Map entry per active key, and no timer or
+ * promise per request (rate-limiter-flexible's memory store arms a timer per key and window and
+ * wraps each call in a promise, measurable on the cache-hit path). Expired windows are swept
+ * once per window.
+ */
+class MemoryWindows {
+  private windows = new Map<string, { count: number; endsAt: number }>();
+  private nextSweep = 0;
+
+  constructor(private readonly windowMs: number) {}
+
+  consume(id: string, limit: number): RateLimitState & { allowed: boolean } {
+    const now = Date.now();
+    if (now >= this.nextSweep) this.sweep(now);
+    let window = this.windows.get(id);
+    if (!window || window.endsAt <= now) {
+      window = { count: 0, endsAt: now + this.windowMs };
+      this.windows.set(id, window);
+    }
+    window.count++;
+    return {
+      allowed: window.count <= limit,
+      limit,
+      remaining: Math.max(0, limit - window.count),
+      reset: Math.max(1, Math.ceil((window.endsAt - now) / 1000)),
+    };
+  }
+
+  private sweep(now: number): void {
+    for (const [id, window] of this.windows) if (window.endsAt <= now) this.windows.delete(id);
+    this.nextSweep = now + this.windowMs;
+  }
+}
 
 /**
- * Fixed-window per-key limits with rate-limiter-flexible: in memory, or in Redis (shared by all
- * instances) with an in-memory insurance limiter if Redis becomes unreachable. One limiter per
- * distinct limit value, since a limiter has fixed points.
+ * Fixed-window per-key limits: in memory, or in Redis with rate-limiter-flexible (shared by all
+ * instances) with an in-memory insurance limiter if Redis becomes unreachable. One Redis limiter
+ * per distinct limit value, since a limiter has fixed points.
  */
 export class KeyRateLimiterImpl implements KeyRateLimiter {
-  private readonly limiters = new LRUCache<number, Limiter>({ max: 1000 });
+  private readonly limiters = new LRUCache<number, RateLimiterRedis>({ max: 1000 });
+  private readonly memory: MemoryWindows | undefined;
 
   constructor(
     private readonly options: { redis?: Redis; windowSeconds?: number; keyPrefix?: string } = {},
-  ) {}
+  ) {
+    if (!options.redis) this.memory = new MemoryWindows((options.windowSeconds ?? 60) * 1000);
+  }
 
-  private limiterFor(points: number): Limiter {
+  private limiterFor(points: number): RateLimiterRedis {
     let limiter = this.limiters.get(points);
     if (!limiter) {
       const duration = this.options.windowSeconds ?? 60;
       const keyPrefix = `${this.options.keyPrefix ?? "lk_rl"}_${points}`;
-      limiter = this.options.redis
-        ? new RateLimiterRedis({
-            storeClient: this.options.redis,
-            useRedisPackage: false,
-            points,
-            duration,
-            keyPrefix,
-            insuranceLimiter: new RateLimiterMemory({ points, duration, keyPrefix }),
-          })
-        : new RateLimiterMemory({ points, duration, keyPrefix });
+      limiter = new RateLimiterRedis({
+        storeClient: this.options.redis,
+        useRedisPackage: false,
+        points,
+        duration,
+        keyPrefix,
+        insuranceLimiter: new RateLimiterMemory({ points, duration, keyPrefix }),
+      });
       this.limiters.set(points, limiter);
     }
     return limiter;
   }
 
   async consume(keyId: string, limit: number): Promise<RateLimitState & { allowed: boolean }> {
+    if (this.memory) return this.memory.consume(keyId, limit);
     const state = (res: RateLimiterRes, allowed: boolean) => ({
       allowed,
       limit,
