@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 
@@ -60,5 +61,7 @@ export function writeResults(
     results,
   };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+  // In the repository's format, so committing a run keeps `npm run lint` green.
+  spawnSync("npx", ["biome", "format", "--write", file], { stdio: "ignore" });
   return file;
 }
