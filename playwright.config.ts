@@ -27,7 +27,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Signs up one user per worker and keeps their session for the specs (e2e/fixtures.ts).
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", use: { browserName: "chromium" }, dependencies: ["setup"] },
+  ],
   webServer: {
     // A production build on its own data directory (or DATABASE_URL's database when set).
     command: "rm -rf .data/e2e && npm run build && npm start",
@@ -41,6 +45,8 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       USAGE_FLUSH_MS: process.env.USAGE_FLUSH_MS ?? "1000",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The specs' webhook receivers listen on 127.0.0.1 over plain http.
+      WEBHOOKS_ALLOW_PRIVATE: "true",
     },
   },
 });

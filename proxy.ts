@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 
 // Optimistic check only: a visitor without a session cookie goes to /sign-in. Every page, action
 // and route still verifies the session and membership against the database.

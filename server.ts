@@ -8,16 +8,18 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
-import { closeDb, migrateDatabase } from "./db";
-import { ensureAuthSecret } from "./lib/auth-secret";
-import { env } from "./lib/env";
-import { sanitizeForwardedHeaders } from "./lib/forwarded";
-import { type IpRange, parseIpAllowlist } from "./lib/ip";
+import { closeDb, configureDatabase, migrateDatabase } from "./db";
+import { loadOrCreateAuthSecret } from "./lib/auth/secret";
+import { env, setAuthSecret } from "./lib/env";
+import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
+import { sanitizeForwardedHeaders } from "./lib/net/forwarded";
+import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
 import { exitOnSignals } from "./lib/shutdown";
+import { startWebhookWorker } from "./lib/webhooks/runtime";
 
 const dev = process.argv.includes("--dev");
-if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
-process.env.AUTH_TRUST_HOST ??= "true";
+// Next.js reads NODE_ENV itself; `npm start` sets it, this covers a bare `node server.ts`.
+if (!dev) (process.env as Record<string, string>).NODE_ENV = "production";
 
 function fail(message: string): never {
   console.error(`[latchkey] ${message}`);
@@ -35,15 +37,15 @@ const trusted = parseIpAllowlist(config.TRUSTED_PROXIES);
 if (!trusted.ok) fail(`TRUSTED_PROXIES has invalid entries: ${trusted.invalid.join(", ")}`);
 const trustedProxies: IpRange[] = trusted.ranges;
 
-ensureAuthSecret(config.DATA_DIR);
+if (!config.AUTH_SECRET) setAuthSecret(loadOrCreateAuthSecret(config.DATA_DIR));
+configureDatabase(config);
 
 function applyClientIp(req: IncomingMessage): void {
   sanitizeForwardedHeaders(req.headers, req.socket.remoteAddress, trustedProxies);
 }
 
 async function main() {
-  const port = Number(process.env.PORT ?? 3000);
-  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const { PORT: port, HOSTNAME: hostname } = config;
   try {
     await migrateDatabase();
   } catch (error) {
@@ -52,6 +54,9 @@ async function main() {
       : `PGlite in ${config.DATA_DIR}`;
     fail(`Could not migrate the database on ${where}: ${(error as Error).message}`);
   }
+
+  // env() again, not `config`: a generated AUTH_SECRET (which encrypts webhook secrets) is in it.
+  startWebhookWorker(env());
 
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
@@ -77,8 +82,11 @@ async function main() {
     );
   });
 
+  const stopSweep = startKeyPolicySweep({ intervalMs: config.KEY_POLICY_SWEEP_MS });
+
   exitOnSignals(
     () => {
+      stopSweep();
       server.close();
       server.closeIdleConnections();
     },

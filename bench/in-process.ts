@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbClient } from "@/db";
 import { listKeys } from "@/db/queries/api-keys";
+import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeys, organizations } from "@/db/schema";
-import { keyStats } from "@/lib/keys/stats";
 import { KeyCache } from "@/lib/verify/cache";
-import { KeyRateLimiterImpl } from "@/lib/verify/rate-limit";
+import { FixedWindowKeyLimiter } from "@/lib/verify/key-limiter";
 import { DbKeyStore } from "@/lib/verify/store";
 import { Verifier } from "@/lib/verify/verifier";
 import type { BenchKey } from "./seed";
@@ -39,7 +39,7 @@ export function newVerifier(db: Db): Verifier {
   return new Verifier({
     store: new DbKeyStore(() => db),
     cache,
-    limiter: new KeyRateLimiterImpl(),
+    limiter: new FixedWindowKeyLimiter(),
     defaultRateLimitPerMinute: 600,
   });
 }

@@ -1,11 +1,13 @@
+import { processGlobal } from "@/db/process-global";
+
 type TestRequest = { userId: string | null; cookies: Map<string, string>; headers: Headers };
 
-const key = Symbol.for("latchkey.testRequest");
-const g = globalThis as Record<symbol, unknown>;
-
 export function testRequest(): TestRequest {
-  g[key] ??= { userId: null, cookies: new Map(), headers: new Headers() };
-  return g[key] as TestRequest;
+  return processGlobal<TestRequest>("testRequest", () => ({
+    userId: null,
+    cookies: new Map(),
+    headers: new Headers(),
+  }));
 }
 
 /** Makes the following server-action calls come from this user (null: signed out). */

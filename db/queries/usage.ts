@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { enqueueRateLimitEvents } from "@/db/queries/webhooks";
 
 /** One buffered usage counter: requests of a key in one minute, endpoint and status class. */
 export type UsageBucket = {
@@ -12,18 +13,22 @@ export type UsageBucket = {
   statusClass: number;
   requests: number;
   totalMs: number;
+  /** The scopes the route required (what the key needed), kept for least-privilege hints. */
+  scopes: readonly string[];
 };
 
 const BATCH_ROWS = 1000;
 
 /**
- * Writes buffered usage in one transaction: counters are added to the per-minute rows, and each
- * key's "last used" only moves forward. Called once per flush, never per request.
+ * Writes buffered usage in one transaction: counters are added to the per-minute rows, each key's
+ * "last used" only moves forward, and rate-limit webhook events are queued (once per key and
+ * minute). Called once per flush, never per request.
  */
 export async function writeUsage(
   db: Db,
   buckets: readonly UsageBucket[],
   lastUsed: readonly (readonly [keyId: string, at: number])[],
+  rateLimited: readonly { keyId: string; minute: number }[] = [],
 ): Promise<void> {
   await db.transaction(async (tx) => {
     for (let i = 0; i < buckets.length; i += BATCH_ROWS) {
@@ -32,15 +37,15 @@ export async function writeUsage(
           .slice(i, i + BATCH_ROWS)
           .map(
             (b) =>
-              sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint)`,
+              sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint, ${`{${b.scopes.join(",")}}`}::text[])`,
           ),
         sql`, `,
       );
       // A key deleted meanwhile (cascade) drops its rows instead of failing the batch.
       await tx.execute(sql`
         insert into api_key_usage
-          (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-        select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
+          (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
+        select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
         where exists (select 1 from api_keys k where k.id = v.key_id)
         on conflict (key_id, minute, method, endpoint, status_class) do update set
           requests = api_key_usage.requests + excluded.requests,
@@ -56,5 +61,6 @@ export async function writeUsage(
         from (values ${rows}) as v(id, at)
         where k.id = v.id`);
     }
+    await enqueueRateLimitEvents(tx, rateLimited);
   });
 }

@@ -1,7 +1,7 @@
 import type { Db } from "@/db";
 import { findKeyByHash } from "@/db/queries/verify";
-import { parseIpRange } from "@/lib/ip";
-import type { KeyRecord, KeyStore } from "./types";
+import { parseIpRange } from "@/lib/net/ip";
+import type { KeyRecord, KeyStore } from "./ports";
 
 const STATUSES = { active: "active", disabled: "disabled", revoked: "revoked" } as const;
 const NO_IPS: KeyRecord["allowedIps"] = Object.freeze([]);

@@ -12,6 +12,8 @@ export type UsageEvent = {
   at: number;
   /** False for requests refused after the key was identified (scope, IP, rate limit). */
   verified: boolean;
+  /** The scopes the route required: what the key actually needed (least-privilege hints). */
+  scopes?: readonly string[];
 };
 
 type Bucket = UsageBucket;
@@ -23,6 +25,8 @@ type Bucket = UsageBucket;
 export class UsageBuffer {
   private buckets = new Map<string, Bucket>();
   private lastUsed = new Map<string, number>();
+  /** Keys refused by their rate limit, per minute: a `key.rate_limited` webhook each, at flush. */
+  private rateLimited = new Map<string, { keyId: string; minute: number }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -69,7 +73,11 @@ export class UsageBuffer {
         statusClass,
         requests: 1,
         totalMs: event.durationMs,
+        scopes: event.scopes ?? [],
       });
+    }
+    if (!event.verified && event.status === 429) {
+      this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
     }
     if (event.verified) {
       const last = this.lastUsed.get(event.keyId) ?? 0;
@@ -84,10 +92,13 @@ export class UsageBuffer {
     if (this.buckets.size === 0 && this.lastUsed.size === 0) return;
     const buckets = [...this.buckets.values()];
     const lastUsed = [...this.lastUsed.entries()];
+    const rateLimited = this.rateLimited;
     this.buckets = new Map();
     this.lastUsed = new Map();
-    this.flushing = this.write(buckets, lastUsed)
+    this.rateLimited = new Map();
+    this.flushing = this.write(buckets, lastUsed, [...rateLimited.values()])
       .catch((error) => {
+        for (const [id, event] of rateLimited) this.rateLimited.set(id, event);
         // Put the counts back so the next flush tries again; nothing is lost to a blip.
         for (const b of buckets) this.merge(b);
         for (const [id, at] of lastUsed) {
@@ -110,7 +121,11 @@ export class UsageBuffer {
     } else this.buckets.set(id, { ...b });
   }
 
-  private async write(buckets: Bucket[], lastUsed: [string, number][]): Promise<void> {
-    await writeUsage(this.deps.db(), buckets, lastUsed);
+  private async write(
+    buckets: Bucket[],
+    lastUsed: [string, number][],
+    rateLimited: { keyId: string; minute: number }[],
+  ): Promise<void> {
+    await writeUsage(this.deps.db(), buckets, lastUsed, rateLimited);
   }
 }

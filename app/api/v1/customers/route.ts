@@ -1,63 +1,28 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "@/db";
-import { customers } from "@/db/schema";
-import { parseJsonBody } from "@/lib/verify/body";
-import { problem } from "@/lib/verify/problem";
+import { createCustomer, listCustomers } from "@/db/queries/customers";
+import { parseJsonBody } from "@/lib/api/body";
+import { decodeCursor, encodeCursor, pageLimit } from "@/lib/api/cursor";
+import { problem } from "@/lib/api/problem";
+import { createCustomerBody } from "@/lib/api/public-schemas";
 import { withApiKey } from "@/lib/verify/with-api-key";
-
-const customerColumns = {
-  id: customers.id,
-  name: customers.name,
-  email: customers.email,
-  createdAt: customers.createdAt,
-};
-
-const createCustomerSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(200),
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address.")),
-});
-
-function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string) {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) return null;
-  return { createdAt: date, id };
-}
 
 /** The organization's customers, newest first, with cursor pagination. */
 export const GET = withApiKey(
   async (request, { organization }) => {
     const params = request.nextUrl.searchParams;
-    const limit = Math.min(Math.max(Number(params.get("limit") ?? 50) || 50, 1), 100);
     const cursorParam = params.get("cursor");
-    const cursor = cursorParam ? decodeCursor(cursorParam) : null;
-    if (cursorParam && !cursor) return problem(400, "validation_failed", "Invalid cursor.");
-    const rows = await getDb()
-      .select(customerColumns)
-      .from(customers)
-      .where(
-        and(
-          eq(customers.organizationId, organization.id),
-          cursor
-            ? or(
-                lt(customers.createdAt, cursor.createdAt),
-                and(eq(customers.createdAt, cursor.createdAt), lt(customers.id, cursor.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(desc(customers.createdAt), desc(customers.id))
-      .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const position = cursorParam ? decodeCursor(cursorParam) : null;
+    if (cursorParam && !position) return problem(400, "validation_failed", "Invalid cursor.");
+    const after = position ? { createdAt: new Date(position.t), id: position.i } : null;
+    const { rows, hasMore } = await listCustomers(getDb(), organization.id, {
+      limit: pageLimit(params.get("limit")),
+      after,
+    });
+    const last = rows.at(-1);
     return Response.json({
-      data: page,
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      data: rows,
+      nextCursor:
+        hasMore && last ? encodeCursor({ t: last.createdAt.toISOString(), i: last.id }) : null,
     });
   },
   { scopes: ["customers:read"] },
@@ -65,12 +30,9 @@ export const GET = withApiKey(
 
 export const POST = withApiKey(
   async (request, { organization }) => {
-    const body = await parseJsonBody(request, createCustomerSchema);
+    const body = await parseJsonBody(request, createCustomerBody);
     if (!body.ok) return body.response;
-    const [created] = await getDb()
-      .insert(customers)
-      .values({ organizationId: organization.id, ...body.data })
-      .returning(customerColumns);
+    const created = await createCustomer(getDb(), organization.id, body.data);
     return Response.json(created, { status: 201 });
   },
   { scopes: ["customers:write"] },

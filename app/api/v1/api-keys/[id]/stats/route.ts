@@ -1,0 +1,17 @@
+import { getDb } from "@/db";
+import { apiKeyById } from "@/db/queries/key-pages";
+import { keyStats } from "@/db/queries/usage-stats";
+import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route";
+import { statsQuery } from "@/lib/api/schemas";
+import { withApiKey } from "@/lib/verify/with-api-key";
+
+export const GET = withApiKey<{ id: string }>(
+  async (request, { organization, params }) => {
+    const id = keyIdOf(params);
+    if (!id || !(await apiKeyById(getDb(), organization.id, id))) return notFound();
+    const query = parseQuery(request, statsQuery);
+    if (!query.ok) return query.response;
+    return json(await keyStats(getDb(), organization.id, id, query.data.period));
+  },
+  { scopes: ["api_keys:read"] },
+);

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { ROLES } from "@/db/enums";
+
+export const emailSchema = z
+  .string({ error: "Enter your email." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email.")
+  .max(254, "Email must be at most 254 characters.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const passwordSchema = z
+  .string({ error: "Enter a password." })
+  .min(8, "Password must be at least 8 characters.")
+  .max(256, "Password must be at most 256 characters.");
+
+export const personNameSchema = z
+  .string({ error: "Enter your name." })
+  .trim()
+  .min(1, "Enter your name.")
+  .max(100, "Name must be at most 100 characters.");
+
+export const organizationNameSchema = z
+  .string({ error: "Enter an organization name." })
+  .trim()
+  .min(1, "Enter an organization name.")
+  .max(100, "Organization name must be at most 100 characters.");
+
+export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
+
+export const signUpSchema = z.object({
+  name: personNameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  organization: organizationNameSchema,
+});
+
+export const signInSchema = z.object({
+  email: z.string({ error: "Enter your email." }).trim().min(1, "Enter your email.").max(254),
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
+});
