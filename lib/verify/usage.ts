@@ -1,6 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { enqueueRateLimitEvents } from "@/db/queries/webhooks";
+import { type UsageBucket, writeUsage } from "@/db/queries/usage";
 
 export type UsageEvent = {
   keyId: string;
@@ -17,17 +16,7 @@ export type UsageEvent = {
   scopes?: readonly string[];
 };
 
-type Bucket = {
-  keyId: string;
-  organizationId: string;
-  minute: number;
-  method: string;
-  endpoint: string;
-  statusClass: number;
-  requests: number;
-  totalMs: number;
-  scopes: readonly string[];
-};
+type Bucket = UsageBucket;
 
 /**
  * Counts requests in memory and writes them in one batched upsert per flush, instead of a write
@@ -137,38 +126,6 @@ export class UsageBuffer {
     lastUsed: [string, number][],
     rateLimited: { keyId: string; minute: number }[],
   ): Promise<void> {
-    await this.deps.db().transaction(async (tx) => {
-      for (let i = 0; i < buckets.length; i += 1000) {
-        const rows = sql.join(
-          buckets
-            .slice(i, i + 1000)
-            .map(
-              (b) =>
-                sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint, ${`{${b.scopes.join(",")}}`}::text[])`,
-            ),
-          sql`, `,
-        );
-        // A key deleted meanwhile (cascade) drops its rows instead of failing the batch.
-        await tx.execute(sql`
-          insert into api_key_usage
-            (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
-          select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms, scopes)
-          where exists (select 1 from api_keys k where k.id = v.key_id)
-          on conflict (key_id, minute, method, endpoint, status_class) do update set
-            requests = api_key_usage.requests + excluded.requests,
-            total_duration_ms = api_key_usage.total_duration_ms + excluded.total_duration_ms`);
-      }
-      if (lastUsed.length) {
-        const rows = sql.join(
-          lastUsed.map(([id, at]) => sql`(${id}::uuid, to_timestamp(${at / 1000}))`),
-          sql`, `,
-        );
-        await tx.execute(sql`
-          update api_keys k set last_used_at = greatest(k.last_used_at, v.at)
-          from (values ${rows}) as v(id, at)
-          where k.id = v.id`);
-      }
-      await enqueueRateLimitEvents(tx, rateLimited);
-    });
+    await writeUsage(this.deps.db(), buckets, lastUsed, rateLimited);
   }
 }
