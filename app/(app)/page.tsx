@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { listAuditEvents } from "@/db/queries/audit";
+import { searchAuditLog } from "@/db/queries/audit";
 import {
   expiringKeys,
   keyStatusCounts,
@@ -39,7 +39,7 @@ export default async function OverviewPage({
     expiringKeys(db, org, now),
     unusedKeys(db, org, now),
     keysWithUnusedScopes(db, org, now),
-    listAuditEvents(db, org, { size: 8 }),
+    searchAuditLog(db, org, {}, { size: 8 }),
   ]);
   return (
     <div className="space-y-6">

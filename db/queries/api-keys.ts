@@ -47,6 +47,7 @@ export const keyListColumns = {
   webhookUrl: apiKeys.webhookUrl,
   disabledReason: apiKeys.disabledReason,
   leakedAt: apiKeys.leakedAt,
+  rolledFromId: apiKeys.rolledFromId,
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;

@@ -10,12 +10,6 @@ export type Keyset = { t: string; i: string };
 export const preciseTime = (column: SQLWrapper) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-export const apiKeyColumns = {
-  ...keyListColumns,
-  rolledFromId: apiKeys.rolledFromId,
-  webhookUrl: apiKeys.webhookUrl,
-};
-
 export type KeyPageFilters = {
   status?: "active" | "disabled" | "revoked" | "expired";
   environment?: "live" | "test";
@@ -35,7 +29,7 @@ export async function keyPage(
   page: { limit: number; after?: Keyset },
 ) {
   const rows = await db
-    .select({ ...apiKeyColumns, position: preciseTime(apiKeys.createdAt) })
+    .select({ ...keyListColumns, position: preciseTime(apiKeys.createdAt) })
     .from(apiKeys)
     .where(
       and(
@@ -68,16 +62,6 @@ export async function keyPage(
     next: rows.length > page.limit && last ? { t: last.position, i: last.id } : null,
   };
 }
-
-export async function apiKeyById(db: Db, organizationId: string, id: string) {
-  const [row] = await db
-    .select(apiKeyColumns)
-    .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)))
-    .limit(1);
-  return row ?? null;
-}
-
 /** The key this one was rolled into, if any (the newest when it was rolled more than once). */
 export async function rolledInto(db: Db, organizationId: string, id: string) {
   const [row] = await db

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { AuditFilters } from "@/db/queries/audit-log";
+import type { AuditFilters } from "@/db/queries/audit";
 import type { auditEventSchema } from "./schemas";
 
 /** "2026-01-31" means the whole day (UTC); a date-time means that instant. */

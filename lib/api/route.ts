@@ -2,7 +2,7 @@
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { getDb } from "@/db";
-import { apiKeyById } from "@/db/queries/key-pages";
+import { getKey } from "@/db/queries/api-keys";
 import { problem } from "@/lib/api/problem";
 import { type Actor, KeyServiceError } from "@/lib/keys/service";
 import { effectiveStatus } from "@/lib/keys/status";
@@ -53,7 +53,7 @@ export function keyIdOf(params: { id?: string }): string | null {
 
 /** The acting key as the audit log names it: "key lk_live_AbCd… (name)". */
 export async function keyActor(ctx: ApiKeyContext): Promise<Actor> {
-  const self = await apiKeyById(getDb(), ctx.organization.id, ctx.key.id);
+  const self = await getKey(getDb(), ctx.organization.id, ctx.key.id);
   const start = self?.prefix ?? ctx.key.environment;
   return {
     organizationId: ctx.organization.id,
@@ -106,7 +106,7 @@ export async function serviceCall<T>(
   }
 }
 
-type KeyRow = NonNullable<Awaited<ReturnType<typeof apiKeyById>>>;
+type KeyRow = NonNullable<Awaited<ReturnType<typeof getKey>>>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A key as the API shows it: never the hash, status derived (expired included). */

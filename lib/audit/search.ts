@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuditFilters } from "@/db/queries/audit-log";
+import type { AuditFilters } from "@/db/queries/audit";
 import { auditRange } from "@/lib/api/audit";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);

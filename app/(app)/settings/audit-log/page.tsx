@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { auditFilterChoices, searchAuditLog } from "@/db/queries/audit-log";
+import { auditFilterChoices, searchAuditLog } from "@/db/queries/audit";
 import { auditFilters, auditQueryString, parseAuditSearch } from "@/lib/audit/search";
 import { requireOrgContext } from "@/lib/auth/session";
 import { AuditFilters } from "./_components/audit-filters";

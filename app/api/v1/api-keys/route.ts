@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
-import { apiKeyById, keyPage } from "@/db/queries/key-pages";
+import { getKey } from "@/db/queries/api-keys";
+import { keyPage } from "@/db/queries/key-pages";
 import { parseJsonBody } from "@/lib/api/body";
 import { encodeCursor } from "@/lib/api/cursor";
 import { escalation, json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
@@ -31,7 +32,7 @@ export const POST = withApiKey(
     const actor = await keyActor(ctx);
     const created = await serviceCall(() => createKey(getDb(), actor, body.data, env().KEY_PREFIX));
     if (!created.ok) return created.response;
-    const row = await apiKeyById(getDb(), ctx.organization.id, created.data.id);
+    const row = await getKey(getDb(), ctx.organization.id, created.data.id);
     if (!row) throw new Error("created key not found");
     const { key, webhookSecret } = created.data;
     return json({ ...toApiKey(row), key, ...(webhookSecret ? { webhookSecret } : {}) }, 201);

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { auditLogPage } from "@/db/queries/audit-log";
+import { auditLogPage } from "@/db/queries/audit";
 import { auditRange, toAuditEvent } from "@/lib/api/audit";
 import { encodeCursor } from "@/lib/api/cursor";
 import { json, parseQuery } from "@/lib/api/route";

@@ -7,8 +7,8 @@ import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
-import { searchAuditLog } from "@/db/queries/audit-log";
-import { apiKeyById, rolledFrom, rolledInto } from "@/db/queries/key-pages";
+import { searchAuditLog } from "@/db/queries/audit";
+import { rolledFrom, rolledInto } from "@/db/queries/key-pages";
 import { scopesUsed } from "@/db/queries/scope-usage";
 import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/db/queries/usage-stats";
 import { listDeliveries } from "@/db/queries/webhooks";
@@ -237,7 +237,7 @@ export default async function KeyDetailsPage({
 }
 
 async function rollLinks(organizationId: string, id: string) {
-  const self = await apiKeyById(getDb(), organizationId, id);
+  const self = await getKey(getDb(), organizationId, id);
   const [from, into] = await Promise.all([
     rolledFrom(getDb(), organizationId, self?.rolledFromId ?? null),
     rolledInto(getDb(), organizationId, id),

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { allAuditEvents } from "@/db/queries/audit-log";
+import { allAuditEvents } from "@/db/queries/audit";
 import { auditFilters, csvRow, parseAuditSearch } from "@/lib/audit/search";
 import { getOrgContext } from "@/lib/auth/session";
 

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { apiKeyById } from "@/db/queries/key-pages";
+import { getKey } from "@/db/queries/api-keys";
 import { scopesUsed } from "@/db/queries/scope-usage";
 import { parseJsonBody } from "@/lib/api/body";
 import {
@@ -20,7 +20,7 @@ type Params = { id: string };
 export const GET = withApiKey<Params>(
   async (_request, { organization, params }) => {
     const id = keyIdOf(params);
-    const row = id ? await apiKeyById(getDb(), organization.id, id) : null;
+    const row = id ? await getKey(getDb(), organization.id, id) : null;
     if (!row) return notFound();
     return json({
       ...toApiKey(row),
@@ -36,7 +36,7 @@ export const PATCH = withApiKey<Params>(
     if (!id) return notFound();
     const body = await parseJsonBody(request, updateApiKeyBody);
     if (!body.ok) return body.response;
-    const target = await apiKeyById(getDb(), ctx.organization.id, id);
+    const target = await getKey(getDb(), ctx.organization.id, id);
     if (!target) return notFound();
     // New scopes are a grant; so is switching a disabled key back on with the scopes it has.
     const granted = [
@@ -48,7 +48,7 @@ export const PATCH = withApiKey<Params>(
     const actor = await keyActor(ctx);
     const result = await serviceCall(() => updateKey(getDb(), actor, id, body.data));
     if (!result.ok) return result.response;
-    const row = await apiKeyById(getDb(), ctx.organization.id, id);
+    const row = await getKey(getDb(), ctx.organization.id, id);
     if (!row) return notFound();
     const { webhookSecret } = result.data;
     return json({ ...toApiKey(row), ...(webhookSecret ? { webhookSecret } : {}) });
@@ -64,7 +64,7 @@ export const DELETE = withApiKey<Params>(
     const actor = await keyActor(ctx);
     const result = await serviceCall(() => changeKeyStatus(getDb(), actor, [id], "revoke"));
     if (!result.ok) return result.response;
-    const row = await apiKeyById(getDb(), ctx.organization.id, id);
+    const row = await getKey(getDb(), ctx.organization.id, id);
     return row ? json(toApiKey(row)) : notFound();
   },
   { scopes: ["api_keys:write"] },

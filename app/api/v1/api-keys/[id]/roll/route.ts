@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { apiKeyById } from "@/db/queries/key-pages";
+import { getKey } from "@/db/queries/api-keys";
 import { parseJsonBody } from "@/lib/api/body";
 import {
   escalation,
@@ -23,7 +23,7 @@ export const POST = withApiKey<{ id: string }>(
     const body = await parseJsonBody(request, rollApiKeyBody, { emptyAs: {} });
     if (!body.ok) return body.response;
     const db = getDb();
-    const target = await apiKeyById(db, ctx.organization.id, id);
+    const target = await getKey(db, ctx.organization.id, id);
     if (!target) return notFound();
     // The new key carries the old one's scopes: that is a grant like any other.
     const refused = escalation(ctx.key.scopes, target.scopes);
@@ -34,8 +34,8 @@ export const POST = withApiKey<{ id: string }>(
     );
     if (!rolled.ok) return rolled.response;
     const [created, previous] = await Promise.all([
-      apiKeyById(db, ctx.organization.id, rolled.data.id),
-      apiKeyById(db, ctx.organization.id, id),
+      getKey(db, ctx.organization.id, rolled.data.id),
+      getKey(db, ctx.organization.id, id),
     ]);
     if (!created || !previous) throw new Error("rolled keys not found");
     return json(

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { apiKeyById } from "@/db/queries/key-pages";
+import { getKey } from "@/db/queries/api-keys";
 import { keyStats } from "@/db/queries/usage-stats";
 import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route";
 import { statsQuery } from "@/lib/api/schemas";
@@ -8,7 +8,7 @@ import { withApiKey } from "@/lib/verify/with-api-key";
 export const GET = withApiKey<{ id: string }>(
   async (request, { organization, params }) => {
     const id = keyIdOf(params);
-    if (!id || !(await apiKeyById(getDb(), organization.id, id))) return notFound();
+    if (!id || !(await getKey(getDb(), organization.id, id))) return notFound();
     const query = parseQuery(request, statsQuery);
     if (!query.ok) return query.response;
     return json(await keyStats(getDb(), organization.id, id, query.data.period));
