@@ -2,9 +2,8 @@ import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { executeRows, getDb } from "@/db";
 import { rollApiKey } from "@/lib/actions/roll-api-key";
-import { createKey } from "@/lib/keys/service";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
 
 withTestDatabase();
@@ -17,20 +16,7 @@ beforeAll(async () => {
   acme = await createOrg("Acme", ["admin", "member"]);
   rival = await createOrg("Rival");
   const actor = { organizationId: acme.org.id, userId: acme.owner.id, label: "owner" };
-  ({ id: keyId } = await createKey(
-    getDb(),
-    actor,
-    {
-      name: "Prod",
-      description: null,
-      scopes: ["customers:read"],
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-    },
-    "lk",
-  ));
+  ({ id: keyId } = await createTestKey(actor, { name: "Prod" }));
 });
 
 const keyCount = async () =>

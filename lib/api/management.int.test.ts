@@ -10,12 +10,12 @@ import { executeRows, getDb } from "@/db";
 import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeyUsage } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, createKey, rollKey } from "@/lib/keys/service";
+import { type Actor, rollKey } from "@/lib/keys/service";
 import type { Scope } from "@/lib/scopes";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg, seedKeys } from "@/tests/factories";
+import { createOrg, createTestKey, seedKeys } from "@/tests/factories";
 
 withTestDatabase();
 
@@ -26,23 +26,8 @@ let admin: { id: string; key: string; prefix: string };
 let reader: { id: string; key: string };
 let rivalAdmin: { id: string; key: string };
 
-function newKey(by: Actor, scopes: Scope[], patch: Partial<CreateKeyInput> = {}) {
-  return createKey(
-    getDb(),
-    by,
-    {
-      name: "k",
-      description: null,
-      scopes,
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-      ...patch,
-    },
-    "lk",
-  );
-}
+const newKey = (by: Actor, scopes: Scope[], patch: Partial<CreateKeyInput> = {}) =>
+  createTestKey(by, { name: "k", scopes, ...patch });
 
 const ADMIN: Scope[] = ["api_keys:read", "api_keys:write", "customers:read"];
 

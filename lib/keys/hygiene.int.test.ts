@@ -16,7 +16,6 @@ import type { KeyPolicy } from "@/lib/keys/policy";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import {
   type Actor,
-  createKey,
   disableIdleKeys,
   KeyServiceError,
   updateKeyPolicy as savePolicy,
@@ -25,7 +24,7 @@ import {
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
 
 withTestDatabase();
@@ -37,18 +36,7 @@ let actor: Actor;
 let rivalActor: Actor;
 let runtime: VerifyRuntime;
 
-const input = (patch: Partial<CreateKeyInput> = {}): CreateKeyInput => ({
-  name: "Key",
-  description: null,
-  scopes: ["customers:read"],
-  environment: "live",
-  expiresAt: null,
-  allowedIps: [],
-  rateLimitPerMinute: null,
-  ...patch,
-});
-const newKey = (patch: Partial<CreateKeyInput> = {}, by: Actor = actor) =>
-  createKey(getDb(), by, input(patch), "lk");
+const newKey = (patch: Partial<CreateKeyInput> = {}, by: Actor = actor) => createTestKey(by, patch);
 
 const keyRow = async (id: string) => {
   const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));

@@ -17,12 +17,12 @@ import {
 } from "@/db";
 import { apiKeys, apiKeyUsage } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, changeKeyStatus, createKey, updateKey } from "@/lib/keys/service";
+import { type Actor, changeKeyStatus, updateKey } from "@/lib/keys/service";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 
 withTestDatabase();
 
@@ -30,23 +30,7 @@ let actor: Actor;
 let otherActor: Actor;
 let runtime: VerifyRuntime;
 
-async function newKey(patch: Partial<CreateKeyInput> = {}, by: Actor = actor) {
-  return createKey(
-    getDb(),
-    by,
-    {
-      name: "Test key",
-      description: null,
-      scopes: ["customers:read"],
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-      ...patch,
-    },
-    "lk",
-  );
-}
+const newKey = (patch: Partial<CreateKeyInput> = {}, by: Actor = actor) => createTestKey(by, patch);
 
 async function useRuntime(options: Partial<Parameters<typeof createVerifyRuntime>[0]> = {}) {
   const rt = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 60_000, ...options });

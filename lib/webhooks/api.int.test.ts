@@ -9,12 +9,12 @@ import { createApiKey } from "@/lib/actions/create-api-key";
 import { regenerateWebhookSecret } from "@/lib/actions/regenerate-webhook-secret";
 import { sendTestWebhook } from "@/lib/actions/send-test-webhook";
 import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
-import { type Actor, createKey } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service";
 import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
 import { startReceiver } from "@/tests/webhook-receiver";
 import { webhookDeliveriesResponseSchema, webhookTestResponseSchema } from "./schemas";
@@ -32,23 +32,8 @@ let rivalActor: Actor;
 let runtime: VerifyRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
-async function newKey(by: Actor, scopes: Scope[], webhookUrl?: string) {
-  return createKey(
-    getDb(),
-    by,
-    {
-      name: `Key ${scopes.join(" ")}`,
-      description: null,
-      scopes,
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-      webhookUrl,
-    },
-    "lk",
-  );
-}
+const newKey = (by: Actor, scopes: Scope[], webhookUrl?: string) =>
+  createTestKey(by, { name: `Key ${scopes.join(" ")}`, scopes, webhookUrl });
 
 type Handler = (
   request: NextRequest,

@@ -6,10 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { executeRows, getDb } from "@/db";
 import { claimDueDeliveries } from "@/db/queries/webhooks";
 import { webhookDeliveries } from "@/db/schema";
-import { type Actor, changeKeyStatus, createKey, updateKey } from "@/lib/keys/service";
+import { type Actor, changeKeyStatus, updateKey } from "@/lib/keys/service";
 import { UsageBuffer } from "@/lib/verify/usage";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 import { startReceiver } from "@/tests/webhook-receiver";
 import { enqueueKeyEvent } from "./enqueue";
 import { secretKeyMaterial } from "./secret";
@@ -61,21 +61,7 @@ function worker(overrides: Partial<WorkerDeps> = {}) {
 }
 
 async function keyWithWebhook(url: string, name = "Hooked") {
-  const created = await createKey(
-    getDb(),
-    actor,
-    {
-      name,
-      description: null,
-      scopes: ["customers:read"],
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-      webhookUrl: url,
-    },
-    "lk",
-  );
+  const created = await createTestKey(actor, { name, webhookUrl: url });
   if (!created.webhookSecret) throw new Error("no webhook secret");
   secrets.push(created.webhookSecret, created.key);
   return created as typeof created & { webhookSecret: string };
@@ -148,20 +134,7 @@ describe("webhook delivery", () => {
     expect((await deliveries()).map((d) => d.eventType)).toEqual(["key.revoked"]);
     await getDb().delete(webhookDeliveries);
 
-    const created = await createKey(
-      getDb(),
-      actor,
-      {
-        name: "Plain",
-        description: null,
-        scopes: ["customers:read"],
-        environment: "live",
-        expiresAt: null,
-        allowedIps: [],
-        rateLimitPerMinute: null,
-      },
-      "lk",
-    );
+    const created = await createTestKey(actor, { name: "Plain" });
     expect(created.webhookSecret).toBeUndefined();
     await changeKeyStatus(getDb(), actor, [created.id], "disable");
     expect(await deliveries()).toHaveLength(0);
