@@ -1,5 +1,5 @@
 import { and, eq, gte, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { type Db, executeRows } from "@/db";
 import { apiKeys, apiKeyUsage } from "@/db/schema";
 
 export const SCOPE_USAGE_DAYS = 30;
@@ -31,25 +31,21 @@ export async function scopesUsed(
  * candidates for narrowing.
  */
 export async function keysWithUnusedScopes(db: Db, organizationId: string, now = new Date()) {
-  const used = db
-    .select({
-      keyId: apiKeyUsage.keyId,
-      scopes: sql<string[]>`coalesce(array_agg(distinct s.scope), '{}')`.as("used"),
-    })
-    .from(sql`${apiKeyUsage}, unnest(${apiKeyUsage.scopes}) as s(scope)`)
-    .where(and(eq(apiKeyUsage.organizationId, organizationId), gte(apiKeyUsage.minute, since(now))))
-    .groupBy(apiKeyUsage.keyId)
-    .as("used");
-  const rows = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, used: used.scopes })
-    .from(apiKeys)
-    .innerJoin(used, eq(used.keyId, apiKeys.id))
-    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.status, "active")));
+  const rows = await executeRows<{ id: string; name: string; scopes: string[]; used: string[] }>(
+    db,
+    sql`
+      select k.id, k.name, k.scopes, u.used
+      from ${apiKeys} k
+      join (
+        select key_id, array_agg(distinct s.scope) as used
+        from ${apiKeyUsage}, unnest(scopes) as s(scope)
+        where organization_id = ${organizationId} and minute >= ${since(now).toISOString()}::timestamptz
+        group by key_id
+      ) u on u.key_id = k.id
+      where k.organization_id = ${organizationId} and k.status = 'active'
+      order by k.name, k.id`,
+  );
   return rows
-    .map((r) => ({
-      id: r.id,
-      name: r.name,
-      unused: r.scopes.filter((s) => !r.used.includes(s)),
-    }))
+    .map((r) => ({ id: r.id, name: r.name, unused: r.scopes.filter((s) => !r.used.includes(s)) }))
     .filter((r) => r.unused.length > 0);
 }

@@ -4,7 +4,7 @@ import { POST as createCustomer, GET as listCustomers } from "@/app/api/v1/custo
 import { POST as leaks } from "@/app/api/v1/leaks/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { getDb, setQueryObserver } from "@/db";
-import { scopesUsed } from "@/db/queries/scope-usage";
+import { keysWithUnusedScopes, scopesUsed } from "@/db/queries/scope-usage";
 import { apiKeys, auditLogs, keyPolicies, webhookDeliveries } from "@/db/schema";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { removeUnusedScopes } from "@/lib/actions/remove-unused-scopes";
@@ -355,6 +355,12 @@ describe("scopes in use", () => {
     expect((await call(me, { key })).status).toBe(200);
     await runtime.usage.flush();
     expect(await scopesUsed(getDb(), acme.org.id, id)).toEqual(["customers:read"]);
+    expect(await keysWithUnusedScopes(getDb(), acme.org.id)).toContainEqual({
+      id,
+      name: "Test key",
+      unused: ["customers:write"],
+    });
+    expect(await keysWithUnusedScopes(getDb(), rival.org.id)).toEqual([]);
     // Another organization asking about this key sees nothing.
     expect(await scopesUsed(getDb(), rival.org.id, id)).toEqual([]);
 
