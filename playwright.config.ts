@@ -27,7 +27,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Signs up one user per worker and keeps their session for the specs (e2e/fixtures.ts).
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", use: { browserName: "chromium" }, dependencies: ["setup"] },
+  ],
   webServer: {
     // A production build on its own data directory (or DATABASE_URL's database when set).
     command: "rm -rf .data/e2e && npm run build && npm start",
@@ -43,6 +47,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // Every spec signs up from 127.0.0.1; the throttle itself is tested on its own server.
       ACCOUNT_WRITES_PER_HOUR: "100000",
+      // The specs' webhook receivers listen on 127.0.0.1 over plain http.
+      WEBHOOKS_ALLOW_PRIVATE: "true",
     },
   },
 });

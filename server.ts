@@ -8,17 +8,19 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
-import { closeDb, migrateDatabase } from "./db";
-import { ensureAuthSecret } from "./lib/auth-secret";
-import { env } from "./lib/env";
-import { type IpRange, parseIpAllowlist } from "./lib/ip";
+import { closeDb, configureDatabase, migrateDatabase } from "./db";
+import { problemBody } from "./lib/api/problem";
+import { loadOrCreateAuthSecret } from "./lib/auth/secret";
+import { env, setAuthSecret } from "./lib/env";
+import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
 import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
+import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
 import { exitOnSignals } from "./lib/shutdown";
-import { problemBody } from "./lib/verify/problem";
+import { startWebhookWorker } from "./lib/webhooks/runtime";
 
 const dev = process.argv.includes("--dev");
-if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
-process.env.AUTH_TRUST_HOST ??= "true";
+// Next.js reads NODE_ENV itself; `npm start` sets it, this covers a bare `node server.ts`.
+if (!dev) (process.env as Record<string, string>).NODE_ENV = "production";
 
 function fail(message: string): never {
   console.error(`[latchkey] ${message}`);
@@ -36,15 +38,15 @@ const trusted = parseIpAllowlist(config.TRUSTED_PROXIES);
 if (!trusted.ok) fail(`TRUSTED_PROXIES has invalid entries: ${trusted.invalid.join(", ")}`);
 const trustedProxies: IpRange[] = trusted.ranges;
 
-ensureAuthSecret(config.DATA_DIR);
+if (!config.AUTH_SECRET) setAuthSecret(loadOrCreateAuthSecret(config.DATA_DIR));
+configureDatabase(config);
 
 function applyClientIp(req: IncomingMessage): void {
   cleanClientIp(req, trustedProxies);
 }
 
 async function main() {
-  const port = Number(process.env.PORT ?? 3000);
-  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const { PORT: port, HOSTNAME: hostname } = config;
   try {
     await migrateDatabase();
   } catch (error) {
@@ -53,6 +55,9 @@ async function main() {
       : `PGlite in ${config.DATA_DIR}`;
     fail(`Could not migrate the database on ${where}: ${(error as Error).message}`);
   }
+
+  // env() again, not `config`: a generated AUTH_SECRET (which encrypts webhook secrets) is in it.
+  startWebhookWorker(env());
 
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
@@ -96,11 +101,14 @@ async function main() {
     );
   });
 
+  const stopSweep = startKeyPolicySweep({ intervalMs: config.KEY_POLICY_SWEEP_MS });
+
   exitOnSignals(
     // Stop accepting, and wait for the requests in flight: their usage must be in the buffer
     // before it is flushed, and they need the database until they answer.
     () =>
       new Promise<void>((resolve) => {
+        stopSweep();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

@@ -8,7 +8,22 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.enabled": "Enabled",
   "key.revoked": "Revoked",
   "key.rolled": "Rolled",
+  "key.webhook_secret_regenerated": "Webhook secret regenerated",
+  "member.added": "Member added",
+  "member.role_changed": "Member role changed",
+  "member.removed": "Member removed",
+  "key.leaked": "Reported leaked",
+  "policy.updated": "Key policy changed",
 };
+
+/** Member events name the person and the roles; key events stay one word. */
+function describeAction(row: AuditRow): string {
+  const label = AUDIT_ACTION_LABELS[row.action] ?? row.action;
+  const m = row.metadata as { email?: string; fromRole?: string; toRole?: string } | null;
+  if (!row.action.startsWith("member.") || !m?.email) return label;
+  const roles = [m.fromRole, m.toRole].filter(Boolean).join(" → ");
+  return `${label}: ${m.email}${roles ? ` (${roles})` : ""}`;
+}
 
 export type AuditRow = {
   id: string;
@@ -18,9 +33,33 @@ export type AuditRow = {
   actorName: string | null;
   keyName: string | null;
   keyId: string | null;
+  actorKeyId?: string | null;
+  metadata?: unknown;
 };
 
-/** Key events, newest first: time, actor, action, key. */
+type RollLinks = { self?: boolean; rolledToId?: string; rolledFromId?: string };
+
+/** The action, with what the metadata adds: a key acting on itself, the other key of a roll. */
+function ActionCell({ row }: { row: AuditRow }) {
+  const meta = (row.metadata ?? {}) as RollLinks;
+  const label = describeAction(row);
+  const other = meta.rolledToId ?? meta.rolledFromId;
+  return (
+    <>
+      {meta.self ? `${label} (by itself)` : label}
+      {other ? (
+        <>
+          {" "}
+          <a href={`/settings/api-keys/${other}`} className="text-zinc-500 hover:underline">
+            {meta.rolledToId ? "→ new key" : "← rolled from"}
+          </a>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Key, member and policy events, newest first: time, actor, action, key. */
 export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey?: boolean }) {
   if (rows.length === 0) {
     return <p className="px-4 py-8 text-center text-sm text-zinc-500">No key events yet.</p>;
@@ -38,11 +77,21 @@ export function AuditTable({ rows, showKey = true }: { rows: AuditRow[]; showKey
       <tbody className="divide-y divide-zinc-100">
         {rows.map((row) => (
           <tr key={row.id}>
-            <td className="px-4 py-2.5 whitespace-nowrap text-zinc-600">
+            <td className="px-4 py-2.5 text-zinc-600 sm:whitespace-nowrap">
               <time dateTime={row.createdAt.toISOString()}>{formatDateTime(row.createdAt)}</time>
             </td>
-            <td className="px-4 py-2.5">{row.actorName ?? row.actorLabel}</td>
-            <td className="px-4 py-2.5">{AUDIT_ACTION_LABELS[row.action] ?? row.action}</td>
+            <td className="px-4 py-2.5">
+              {row.actorKeyId ? (
+                <a href={`/settings/api-keys/${row.actorKeyId}`} className="hover:underline">
+                  {row.actorLabel}
+                </a>
+              ) : (
+                (row.actorName ?? row.actorLabel)
+              )}
+            </td>
+            <td className="px-4 py-2.5">
+              <ActionCell row={row} />
+            </td>
             {showKey ? (
               <td className="px-4 py-2.5">
                 {row.keyId ? (

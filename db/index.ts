@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { env } from "@/lib/env";
+import type { DbConfig } from "./config";
+import { processGlobal } from "./process-global";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -18,29 +19,28 @@ export type DbClient =
 
 type Unlisten = () => Promise<void>;
 
-interface DbState {
-  client?: DbClient;
-}
-
 // One client per process: hot reload and Next's separate server bundles would otherwise each open
 // their own (and PGlite must never have two instances on one data directory).
-const globalKey = Symbol.for("latchkey.db");
-const state: DbState = ((globalThis as Record<symbol, unknown>)[globalKey] as DbState) ?? {};
-(globalThis as Record<symbol, unknown>)[globalKey] = state;
+const state = processGlobal("db", () => ({
+  client: undefined as DbClient | undefined,
+  config: undefined as DbConfig | undefined,
+}));
 
 export const migrationsFolder = path.join(process.cwd(), "drizzle");
 
-const observerKey = Symbol.for("latchkey.queryObserver");
 type QueryObserver = (query: string) => void;
+const observer = processGlobal("queryObserver", () => ({
+  current: undefined as QueryObserver | undefined,
+}));
 
 /** Sees every query sent through drizzle (tests count queries with it). */
-export function setQueryObserver(observer: QueryObserver | undefined): void {
-  (globalThis as Record<symbol, unknown>)[observerKey] = observer;
+export function setQueryObserver(next: QueryObserver | undefined): void {
+  observer.current = next;
 }
 
 const logger = {
   logQuery(query: string) {
-    ((globalThis as Record<symbol, unknown>)[observerKey] as QueryObserver | undefined)?.(query);
+    observer.current?.(query);
   },
 };
 
@@ -61,14 +61,22 @@ export function createPgliteClient(dataDir?: string): DbClient {
   return { kind: "pglite", pg, close: () => pg.close() };
 }
 
-function createDefaultClient(): DbClient {
-  const { DATABASE_URL, DATA_DIR } = env();
-  if (DATABASE_URL) return createPostgresClient(DATABASE_URL);
-  return createPgliteClient(path.resolve(DATA_DIR, "pglite"));
+/** Says which database the process uses; the client opens on first use. Call once at start. */
+export function configureDatabase(config: DbConfig): void {
+  state.config = config;
+}
+
+function createConfiguredClient(): DbClient {
+  const config = state.config;
+  if (!config) {
+    throw new Error("The database is not configured: call configureDatabase(env()) at start-up.");
+  }
+  if (config.DATABASE_URL) return createPostgresClient(config.DATABASE_URL);
+  return createPgliteClient(path.resolve(config.DATA_DIR, "pglite"));
 }
 
 export function getClient(): DbClient {
-  state.client ??= createDefaultClient();
+  state.client ??= createConfiguredClient();
   return state.client;
 }
 
@@ -118,6 +126,23 @@ export async function listen(
   }
   const sub = await client.sql.listen(channel, onMessage, onListen);
   return () => sub.unlisten();
+}
+
+/**
+ * NOTIFY `channel` once per payload. Inside a transaction PostgreSQL delivers on commit only, so
+ * listeners never hear of a change that was rolled back.
+ */
+export async function notify(
+  db: Db | Tx,
+  channel: string,
+  payloads: readonly string[],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const list = sql.join(
+    payloads.map((p) => sql`${p}`),
+    sql`, `,
+  );
+  await db.execute(sql`select pg_notify(${channel}, p) from unnest(array[${list}]::text[]) as p`);
 }
 
 export { schema };

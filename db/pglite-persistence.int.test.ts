@@ -24,4 +24,5 @@ it("keeps PGlite data on disk across restarts, creating missing parent folders",
     .where(eq(organizations.id, org?.id as string));
   expect(rows).toEqual([{ name: "Durable" }]);
   await second.close();
-});
+  // Two on-disk PGlite starts and migrations: well over the default timeout on a busy machine.
+}, 120_000);

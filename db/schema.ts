@@ -14,12 +14,13 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { KEY_ENVIRONMENTS, KEY_STATUSES, ROLES } from "./enums";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const roleEnum = pgEnum("member_role", ["owner", "admin", "member"]);
-export const keyEnvironmentEnum = pgEnum("key_environment", ["live", "test"]);
-export const keyStatusEnum = pgEnum("key_status", ["active", "disabled", "revoked"]);
+export const roleEnum = pgEnum("member_role", ROLES);
+export const keyEnvironmentEnum = pgEnum("key_environment", KEY_ENVIRONMENTS);
+export const keyStatusEnum = pgEnum("key_status", KEY_STATUSES);
 /** What happens to a key reported as leaked. */
 export const leakActionEnum = pgEnum("leak_action", ["disable", "revoke", "notify"]);
 export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", [

@@ -1,5 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, signedOut, test } from "./fixtures";
 import { newAccount, signIn, signOut, signUp } from "./helpers";
+
+// These specs are about accounts themselves: each signs up its own users.
+test.use(signedOut);
 
 test("sign up creates an account and an organization, and the session survives a reload", async ({
   page,

@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, newOrganization, signedOut, test } from "./fixtures";
 import { createKey, keyRow, newAccount, openApiKeys, signIn, signOut, signUp } from "./helpers";
 
 test("create a key: shown once, copied, then gone for good", async ({ page }) => {
-  await signUp(page);
+  await newOrganization(page);
   await openApiKeys(page);
   await expect(page.getByRole("heading", { name: "API Keys" })).toBeVisible();
   await expect(page.getByText("No API keys yet")).toBeVisible();
@@ -48,7 +48,7 @@ test("create a key: shown once, copied, then gone for good", async ({ page }) =>
 });
 
 test("closing the dialog before saving the key asks first", async ({ page }) => {
-  await signUp(page);
+  await newOrganization(page);
   await openApiKeys(page);
   await page.getByRole("button", { name: "Create API Key" }).click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
@@ -67,7 +67,7 @@ test("closing the dialog before saving the key asks first", async ({ page }) => 
 });
 
 test("field errors for an empty name, a too-long name and an invalid CIDR", async ({ page }) => {
-  await signUp(page);
+  await newOrganization(page);
   await openApiKeys(page);
   await page.getByRole("button", { name: "Create API Key" }).click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
@@ -91,8 +91,9 @@ test("field errors for an empty name, a too-long name and an invalid CIDR", asyn
 
 test("disable, enable, revoke with cancel and confirm; the audit log has it all in order", async ({
   page,
+  account,
 }) => {
-  const account = await signUp(page);
+  await newOrganization(page);
   await openApiKeys(page);
   await createKey(page, { name: "Lifecycle key" });
   const row = keyRow(page, "Lifecycle key");
@@ -140,7 +141,7 @@ test("disable, enable, revoke with cancel and confirm; the audit log has it all 
 });
 
 test("bulk disable and bulk revoke", async ({ page }) => {
-  await signUp(page);
+  await newOrganization(page);
   await openApiKeys(page);
   for (const name of ["Bulk one", "Bulk two", "Bulk three"]) await createKey(page, { name });
 
@@ -175,27 +176,31 @@ test("bulk disable and bulk revoke", async ({ page }) => {
   await expect(keyRow(page, "Bulk two")).toBeVisible();
 });
 
-test("a member sees the keys read-only", async ({ page }) => {
-  const member = await signUp(page, newAccount("member"));
-  await signOut(page);
-  const owner = await signUp(page, newAccount("owner"));
-  await openApiKeys(page);
-  await createKey(page, { name: "Shared key" });
-  await page.goto("/settings/members");
-  await page.getByRole("textbox", { name: "Email" }).fill(member.email);
-  await page.getByRole("button", { name: "Add member" }).click();
-  await expect(page.getByRole("row").filter({ hasText: member.email })).toBeVisible();
-  await signOut(page);
+test.describe("with users of its own", () => {
+  test.use(signedOut);
 
-  await signIn(page, member);
-  await page.getByRole("combobox", { name: "Organization" }).selectOption({
-    label: `${owner.organization} (member)`,
+  test("a member sees the keys read-only", async ({ page }) => {
+    const member = await signUp(page, newAccount("member"));
+    await signOut(page);
+    const owner = await signUp(page, newAccount("owner"));
+    await openApiKeys(page);
+    await createKey(page, { name: "Shared key" });
+    await page.goto("/settings/members");
+    await page.getByRole("textbox", { name: "Email" }).fill(member.email);
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByRole("row").filter({ hasText: member.email })).toBeVisible();
+    await signOut(page);
+
+    await signIn(page, member);
+    await page.getByRole("combobox", { name: "Organization" }).selectOption({
+      label: `${owner.organization} (member)`,
+    });
+    await expect(page.getByRole("heading", { level: 1, name: owner.organization })).toBeVisible();
+    await openApiKeys(page);
+    const row = keyRow(page, "Shared key");
+    await expect(row).toContainText("Active");
+    await expect(row.getByRole("button")).toHaveCount(0);
+    await expect(row.getByRole("checkbox")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Create API Key" })).toHaveCount(0);
   });
-  await expect(page.getByRole("heading", { level: 1, name: owner.organization })).toBeVisible();
-  await openApiKeys(page);
-  const row = keyRow(page, "Shared key");
-  await expect(row).toContainText("Active");
-  await expect(row.getByRole("button")).toHaveCount(0);
-  await expect(row.getByRole("checkbox")).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Create API Key" })).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
-import { getClientIp } from "@/lib/client-ip";
 import { env } from "@/lib/env";
-import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import { getClientIp } from "@/lib/net/client-ip";
 
 export type AccountWrite = "sign_up" | "create_org";
 
@@ -10,11 +10,10 @@ const limiters = new Map<AccountWrite, Limiter>();
 function limiter(kind: AccountWrite): Limiter {
   let found = limiters.get(kind);
   if (!found) {
-    found = createLimiter({
-      keyPrefix: `account_${kind}`,
-      points: env().ACCOUNT_WRITES_PER_HOUR,
-      duration: 60 * 60,
-    });
+    found = createLimiter(
+      { keyPrefix: `account_${kind}`, points: env().ACCOUNT_WRITES_PER_HOUR, duration: 60 * 60 },
+      getRedis(),
+    );
     limiters.set(kind, found);
   }
   return found;

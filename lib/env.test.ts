@@ -31,4 +31,28 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET/);
     expect(() => parseEnv({ KEY_PREFIX: "Bad_Prefix" })).toThrow(/KEY_PREFIX/);
   });
+
+  it("reads the listen address, public URL and host trust too", () => {
+    const defaults = parseEnv({});
+    expect([defaults.PORT, defaults.HOSTNAME, defaults.AUTH_URL]).toEqual([
+      3000,
+      "0.0.0.0",
+      undefined,
+    ]);
+    expect(defaults.AUTH_TRUST_HOST).toBe(true);
+    const set = parseEnv({
+      PORT: "8080",
+      HOSTNAME: "127.0.0.1",
+      AUTH_URL: "https://keys.example.com",
+      AUTH_TRUST_HOST: "false",
+    });
+    expect([set.PORT, set.HOSTNAME, set.AUTH_URL, set.AUTH_TRUST_HOST]).toEqual([
+      8080,
+      "127.0.0.1",
+      "https://keys.example.com",
+      false,
+    ]);
+    expect(() => parseEnv({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => parseEnv({ AUTH_URL: "keys.example.com" })).toThrow(/AUTH_URL/);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { processGlobal } from "@/db/process-global";
 
 const postgresUrl = z
   .string()
@@ -50,11 +51,30 @@ const envSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOSTNAME: optionalString.pipe(z.string().default("0.0.0.0")),
+  /** The public URL (Auth.js reads it too); an https one makes cookies Secure in production. */
+  AUTH_URL: optionalString.pipe(z.url("must be a URL, e.g. https://keys.example.com").optional()),
+  AUTH_TRUST_HOST: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   // Sign-ups and organization creations per client IP and hour; at least 10 so a team behind one
   // address can still join.
   ACCOUNT_WRITES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(20),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Encrypts webhook signing secrets at rest; AUTH_SECRET is used when unset. */
+  WEBHOOK_SECRET_KEY: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  ),
+  /** Lets webhooks reach http:// and private, loopback or link-local addresses (dev and tests). */
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0", ""], { error: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /** How often the key policy's idle-key sweep runs. */
+  KEY_POLICY_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,10 +88,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return result.data;
 }
 
-let cached: Env | undefined;
+// Shared by server.ts and Next's bundles, so a secret generated at start-up is seen by both.
+const holder = processGlobal("env", () => ({ env: undefined as Env | undefined }));
 
-/** The validated environment, parsed once per process. */
+/** The validated environment, parsed once per process. The only reader of process.env. */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
+  holder.env ??= parseEnv(process.env);
+  return holder.env;
+}
+
+/** Installs the auth secret generated at start-up (see lib/auth/secret.ts). */
+export function setAuthSecret(secret: string): void {
+  holder.env = { ...env(), AUTH_SECRET: secret };
+  // Child processes (and Auth.js itself) still look in the environment.
+  process.env.AUTH_SECRET = secret;
 }

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { CLIENT_IP_HEADER } from "@/lib/client-ip";
-import { sanitizeForwardedHeaders } from "@/lib/forwarded";
-import { type IpRange, parseIpAllowlist } from "@/lib/ip";
+import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
+import { sanitizeForwardedHeaders } from "@/lib/net/forwarded";
+import { type IpRange, parseIpAllowlist } from "@/lib/net/ip";
 
 const proxies = (parseIpAllowlist("10.0.0.0/8") as { ok: true; ranges: IpRange[] }).ranges;
 const publicV4 = fc

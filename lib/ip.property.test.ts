@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { ipMatches, parseIpAllowlist, parseIpRange } from "@/lib/ip";
+import { ipMatches, parseIpAllowlist, parseIpRange } from "@/lib/net/ip";
 
 const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
 const text = (o: number[]) => o.join(".");

@@ -5,34 +5,33 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
+import { processGlobal } from "@/db/process-global";
 import { env } from "@/lib/env";
 
 export type Limiter = RateLimiterMemory | RateLimiterRedis;
 export { RateLimiterRes };
 
-const globalKey = Symbol.for("latchkey.redis");
-type RedisHolder = { client?: Redis };
-const holder: RedisHolder =
-  ((globalThis as Record<symbol, unknown>)[globalKey] as RedisHolder) ?? {};
-(globalThis as Record<symbol, unknown>)[globalKey] = holder;
+const redisHolder = processGlobal("redis", () => ({ client: undefined as Redis | undefined }));
 
-export function getRedis(url: string): Redis {
-  holder.client ??= new Redis(url, {
+/** The process's Redis client for REDIS_URL, or undefined when limits stay in memory. */
+export function getRedis(url: string | undefined = env().REDIS_URL): Redis | undefined {
+  if (!url) return undefined;
+  redisHolder.client ??= new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     lazyConnect: false,
   });
-  return holder.client;
+  return redisHolder.client;
 }
 
 /**
- * A fixed-window limiter: in memory for a single instance, in Redis (shared by every instance)
- * when REDIS_URL is set or a client is passed.
+ * The one fixed-window limiter factory (sign-in throttle and per-key limits alike): in memory for
+ * a single instance, in Redis (shared by every instance) when a client is given.
  */
 export function createLimiter(
   options: IRateLimiterOptions & { keyPrefix: string },
-  redis: Redis | undefined = env().REDIS_URL ? getRedis(env().REDIS_URL as string) : undefined,
+  redis: Redis | undefined,
 ): Limiter {
   if (redis) {
     // If Redis is unreachable, limit in memory rather than fail every request.

@@ -2,11 +2,10 @@
  * Work to finish before the process exits (e.g. flushing buffered usage). Kept on globalThis
  * because server.ts and Next's server bundles load separate copies of this module.
  */
+import { processGlobal } from "@/db/process-global";
+
 type Hook = () => Promise<void>;
-const key = Symbol.for("latchkey.shutdownHooks");
-const g = globalThis as Record<symbol, unknown>;
-const hooks: Map<string, Hook> = (g[key] as Map<string, Hook>) ?? new Map();
-g[key] = hooks;
+const hooks = processGlobal("shutdownHooks", () => new Map<string, Hook>());
 
 export function onShutdown(name: string, hook: Hook): void {
   hooks.set(name, hook);

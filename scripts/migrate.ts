@@ -1,7 +1,9 @@
-import { closeDb, migrateDatabase } from "../db";
+import { closeDb, configureDatabase, migrateDatabase } from "../db";
 import { env } from "../lib/env";
 
-const { DATABASE_URL, DATA_DIR } = env();
+const config = env();
+const { DATABASE_URL, DATA_DIR } = config;
+configureDatabase(config);
 await migrateDatabase();
 console.info(`Migrations applied to ${DATABASE_URL ? "PostgreSQL" : `PGlite in ${DATA_DIR}`}.`);
 await closeDb();

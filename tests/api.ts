@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { CLIENT_IP_HEADER } from "@/lib/client-ip";
+import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 
 type RouteHandler = (request: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
 
@@ -14,6 +14,7 @@ export async function call(
     ip?: string;
     body?: unknown;
     headers?: Record<string, string>;
+    params?: Record<string, string>;
   } = {},
 ) {
   const headers = new Headers(options.headers);
@@ -31,7 +32,9 @@ export async function call(
           ? options.body
           : JSON.stringify(options.body),
   });
-  const response = await handler(request, { params: Promise.resolve({} as never) });
+  const response = await handler(request, {
+    params: Promise.resolve((options.params ?? {}) as never),
+  });
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { memberships, organizations, type Role, users } from "@/db/schema";
+import type { CreateKeyInput } from "@/lib/keys/schemas";
+import { type Actor, createKey } from "@/lib/keys/service";
 
 // A fixed argon2id hash is enough where the password is never checked.
 const FAKE_HASH =
@@ -48,4 +50,23 @@ export async function seedKeys(organizationId: string, n: number) {
            case when i % 3 = 0 then now() - (i || ' minutes')::interval end,
            case when i % 10 = 2 then now() - interval '1 day' end
     from generate_series(1, ${n}) as i`);
+}
+
+/** A valid key input: one scope, live, no expiry, no limits; override what a test is about. */
+export function keyInput(patch: Partial<CreateKeyInput> = {}): CreateKeyInput {
+  return {
+    name: "Test key",
+    description: null,
+    scopes: ["customers:read"],
+    environment: "live",
+    expiresAt: null,
+    allowedIps: [],
+    rateLimitPerMinute: null,
+    ...patch,
+  };
+}
+
+/** Creates a key through the key service (audit row included), as `actor`. */
+export function createTestKey(actor: Actor, patch: Partial<CreateKeyInput> = {}) {
+  return createKey(getDb(), actor, keyInput(patch), "lk");
 }

@@ -1,3 +1,5 @@
+import { processGlobal } from "@/db/process-global";
+
 type TestRequest = {
   userId: string | null;
   /** The session version the test's session token carries (0 when unset). */
@@ -6,12 +8,12 @@ type TestRequest = {
   headers: Headers;
 };
 
-const key = Symbol.for("latchkey.testRequest");
-const g = globalThis as Record<symbol, unknown>;
-
 export function testRequest(): TestRequest {
-  g[key] ??= { userId: null, cookies: new Map(), headers: new Headers() };
-  return g[key] as TestRequest;
+  return processGlobal<TestRequest>("testRequest", () => ({
+    userId: null,
+    cookies: new Map(),
+    headers: new Headers(),
+  }));
 }
 
 /** Makes the following server-action calls come from this user (null: signed out). */

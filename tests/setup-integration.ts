@@ -1,9 +1,13 @@
 import { vi } from "vitest";
+
+// What server.ts would have generated: webhook secrets are encrypted with a key derived from it.
+process.env.AUTH_SECRET ??= "integration-tests-auth-secret-0123456789abcdef";
+
 import { testRequest } from "./request-context";
 
 // Server actions run here outside Next's request scope: the request (session user, cookies,
 // headers) is the test's to set, and everything behind it (zod, roles, SQL) is the real code.
-vi.mock("@/lib/auth", () => ({
+vi.mock("@/lib/auth/auth-js", () => ({
   getSessionClaims: async () => {
     const { userId, sessionVersion } = testRequest();
     return userId ? { userId, sessionVersion: sessionVersion ?? 0 } : null;

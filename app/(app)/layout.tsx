@@ -1,15 +1,25 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { CenteredCard } from "@/components/centered-card";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireOrgContext } from "@/lib/session";
+import { getCurrentUser, getOrgContext } from "@/lib/auth/session";
 import { OrgSwitcher } from "./_components/org-switcher";
 
+/**
+ * The signed-in chrome. A user without any organization still gets here (for /welcome); every
+ * other page asks for the org context itself and sends such a user to /welcome.
+ */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const ctx = await requireOrgContext();
+  const ctx = await getOrgContext();
+  if (!ctx) {
+    if (!(await getCurrentUser())) redirect("/sign-in");
+    return <CenteredCard>{children}</CenteredCard>;
+  }
   return (
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+        <div className="mx-auto flex min-h-14 max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
           <Link href="/" className="flex items-center gap-2 font-semibold">
             <span
               aria-hidden="true"
@@ -49,7 +59,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-8">{children}</main>
     </div>
   );
 }

@@ -1,25 +1,45 @@
-import { and, count, eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditTable } from "@/components/audit-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { apiKeys, memberships } from "@/db/schema";
-import { requireOrgContext } from "@/lib/session";
+import { searchAuditLog } from "@/db/queries/audit";
+import {
+  expiringKeys,
+  keyStatusCounts,
+  orgTraffic,
+  topKeys,
+  unusedKeys,
+} from "@/db/queries/dashboard";
+import { countMembers } from "@/db/queries/memberships";
+import { keysWithUnusedScopes } from "@/db/queries/scope-usage";
+import { requireOrgContext } from "@/lib/auth/session";
+import { KeyCounts } from "./_components/key-counts";
+import { ExpiringKeys, OverScopedKeys, TopKeys, UnusedKeys } from "./_components/key-lists";
+import { TRAFFIC_PERIODS, TrafficOverview } from "./_components/traffic-overview";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function OverviewPage() {
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requireOrgContext();
+  const requested = (await searchParams).period;
+  const period = TRAFFIC_PERIODS.find((p) => p === requested) ?? "24h";
   const db = getDb();
-  const [[keys], [members]] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.organizationId, ctx.organizationId), eq(apiKeys.status, "active"))),
-    db
-      .select({ n: count() })
-      .from(memberships)
-      .where(eq(memberships.organizationId, ctx.organizationId)),
+  const org = ctx.organizationId;
+  const now = new Date();
+  const [counts, members, traffic, top, expiring, unused, overScoped, audit] = await Promise.all([
+    keyStatusCounts(db, org, now),
+    countMembers(db, org),
+    orgTraffic(db, org, now),
+    topKeys(db, org, now),
+    expiringKeys(db, org, now),
+    unusedKeys(db, org, now),
+    keysWithUnusedScopes(db, org, now),
+    searchAuditLog(db, org, {}, { size: 8 }),
   ]);
   return (
     <div className="space-y-6">
@@ -29,28 +49,27 @@ export default async function OverviewPage() {
           Signed in as {ctx.user.name} · {ctx.role}
         </p>
       </div>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Card className="p-5">
-          <p className="text-sm text-zinc-600">Active API keys</p>
-          <p className="mt-1 text-3xl font-semibold">{keys?.n ?? 0}</p>
-          <Link
-            href="/settings/api-keys"
-            className="mt-3 inline-block text-sm font-medium underline"
-          >
-            Manage API keys
-          </Link>
-        </Card>
-        <Card className="p-5">
-          <p className="text-sm text-zinc-600">Members</p>
-          <p className="mt-1 text-3xl font-semibold">{members?.n ?? 0}</p>
-          <Link
-            href="/settings/members"
-            className="mt-3 inline-block text-sm font-medium underline"
-          >
-            Manage members
-          </Link>
-        </Card>
+      <KeyCounts counts={counts} members={members} />
+      <TrafficOverview traffic={{ "24h": traffic.last24h, "7d": traffic.last7d }} period={period} />
+      <div className="grid gap-6 md:grid-cols-2">
+        <TopKeys rows={top} />
+        <ExpiringKeys rows={expiring.rows} total={expiring.total} now={now} />
+        <UnusedKeys rows={unused.rows} total={unused.total} now={now} />
+        <OverScopedKeys rows={overScoped} />
       </div>
+      <Card>
+        <section aria-labelledby="recent-activity-heading">
+          <div className="flex items-center justify-between px-4 pt-4 pb-2">
+            <h2 id="recent-activity-heading" className="text-base font-semibold">
+              Recent activity
+            </h2>
+            <Link href="/settings/audit-log" className="text-sm font-medium underline">
+              Audit log
+            </Link>
+          </div>
+          <AuditTable rows={audit.rows} />
+        </section>
+      </Card>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { AlertDialog as AlertPrimitive, Dialog as DialogPrimitive } from "radix-
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
-const overlayClass = "fixed inset-0 z-40 bg-zinc-950/40 data-[state=open]:animate-in";
+const overlayClass = "fixed inset-0 z-40 bg-black/50 data-[state=open]:animate-in";
 const contentClass =
   "fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-6 shadow-xl focus:outline-none";
 

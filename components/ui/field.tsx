@@ -70,3 +70,12 @@ export function FormError({ message }: { message?: string }) {
     </div>
   );
 }
+
+/** A form-level confirmation, rendered by the server too so it shows without JavaScript. */
+export function FormSuccess({ message }: { message?: string }) {
+  return (
+    <p role="status" className="min-h-5 text-sm text-green-800">
+      {message}
+    </p>
+  );
+}

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { listKeys } from "@/db/queries/api-keys";
+import { keyStatusCounts } from "@/db/queries/dashboard";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, seedKeys } from "@/tests/factories";
 
@@ -41,6 +42,8 @@ describe("listKeys with 10,000 keys", () => {
     expect((await listKeys(getDb(), orgId, { status: "expired" })).total).toBe(1000);
     expect((await listKeys(getDb(), orgId, { status: "disabled" })).total).toBe(1000);
     expect((await listKeys(getDb(), orgId, { status: "active" })).total).toBe(7000);
+    // The overview's count agrees: keys past their expiry are not active, whatever their status.
+    expect((await keyStatusCounts(getDb(), orgId, new Date())).active).toBe(7000);
     const found = await listKeys(getDb(), orgId, { q: "key-0999" });
     expect(found.total).toBe(10);
     // LIKE wildcards in the search are literal.

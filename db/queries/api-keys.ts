@@ -14,22 +14,17 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import type { Db, Tx } from "@/db";
-import { apiKeys, auditLogs, users } from "@/db/schema";
+import { type Db, notify, type Tx } from "@/db";
+import { KEY_DISPLAY_STATUSES } from "@/db/enums";
+import { apiKeys } from "@/db/schema";
+import { EXPIRING_SOON_DAYS } from "@/lib/keys/status";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
 export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
 
 /** Announces changed keys; inside a transaction the notification is sent on commit only. */
-export async function notifyKeysChanged(db: Db | Tx, hashes: readonly string[]): Promise<void> {
-  if (hashes.length === 0) return;
-  const list = sql.join(
-    hashes.map((h) => sql`${h}`),
-    sql`, `,
-  );
-  await db.execute(
-    sql`select pg_notify(${KEY_CHANGED_CHANNEL}, h) from unnest(array[${list}]::text[]) as h`,
-  );
+export function notifyKeysChanged(db: Db | Tx, hashes: readonly string[]): Promise<void> {
+  return notify(db, KEY_CHANGED_CHANNEL, hashes);
 }
 
 /** The columns the UI may see: never the hash. */
@@ -49,10 +44,14 @@ export const keyListColumns = {
   lastUsedAt: apiKeys.lastUsedAt,
   disabledAt: apiKeys.disabledAt,
   revokedAt: apiKeys.revokedAt,
+  webhookUrl: apiKeys.webhookUrl,
+  disabledReason: apiKeys.disabledReason,
+  leakedAt: apiKeys.leakedAt,
+  rolledFromId: apiKeys.rolledFromId,
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;
-export const KEY_STATUS_FILTERS = ["all", "active", "disabled", "expired", "revoked"] as const;
+export const KEY_STATUS_FILTERS = ["all", ...KEY_DISPLAY_STATUSES, "expiring"] as const;
 
 export type KeyListQuery = {
   q?: string;
@@ -63,7 +62,8 @@ export type KeyListQuery = {
   size?: number;
 };
 
-function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
+// The SQL twin of effectiveStatus() in lib/keys/status.ts: revoked, then expired, then the rest.
+export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
   const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`));
   switch (status) {
     case "active":
@@ -74,12 +74,19 @@ function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
       return eq(apiKeys.status, "revoked");
     case "expired":
       return and(ne(apiKeys.status, "revoked"), lte(apiKeys.expiresAt, sql`now()`));
+    // Same rule as isExpiringSoon (lib/keys/status.ts).
+    case "expiring":
+      return and(
+        ne(apiKeys.status, "revoked"),
+        gt(apiKeys.expiresAt, sql`now()`),
+        lte(apiKeys.expiresAt, sql`now() + ${`${EXPIRING_SOON_DAYS} days`}::interval`),
+      );
     default:
       return undefined;
   }
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One page of an organization's keys, sorted and filtered in SQL (indexed by org). */
 export async function listKeys(db: Db, organizationId: string, query: KeyListQuery = {}) {
@@ -97,7 +104,12 @@ export async function listKeys(db: Db, organizationId: string, query: KeyListQue
       ? [order(apiKeys.name), order(apiKeys.id)]
       : query.sort === "last_used"
         ? [sql`${apiKeys.lastUsedAt} ${sql.raw(dir)} nulls last`, order(apiKeys.id)]
-        : [order(apiKeys.createdAt), order(apiKeys.id)];
+        : // Exactly api_keys_org_created_idx (created_at desc nulls last, id), forwards or
+          // backwards: page 1 is read off the index instead of sorting every key of the org.
+          [
+            sql`${apiKeys.createdAt} ${sql.raw(dir)} nulls ${sql.raw(dir === "asc" ? "first" : "last")}`,
+            (dir === "asc" ? desc : asc)(apiKeys.id),
+          ];
   const [rows, [total]] = await Promise.all([
     db
       .select(keyListColumns)
@@ -120,44 +132,12 @@ export async function getKey(db: Db, organizationId: string, id: string) {
   return row ?? null;
 }
 
-export async function listAuditEvents(
-  db: Db,
-  organizationId: string,
-  options: { keyId?: string; page?: number; size?: number } = {},
-) {
-  const size = Math.min(Math.max(options.size ?? 50, 1), 200);
-  const page = Math.max(options.page ?? 1, 1);
-  const where = and(
-    eq(auditLogs.organizationId, organizationId),
-    options.keyId ? eq(auditLogs.keyId, options.keyId) : undefined,
-  );
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({
-        id: auditLogs.id,
-        createdAt: auditLogs.createdAt,
-        action: auditLogs.action,
-        actorLabel: auditLogs.actorLabel,
-        actorName: users.name,
-        keyId: auditLogs.keyId,
-        keyName: auditLogs.keyName,
-        before: auditLogs.before,
-        after: auditLogs.after,
-      })
-      .from(auditLogs)
-      .leftJoin(users, eq(users.id, auditLogs.actorUserId))
-      .where(where)
-      // Newest first; seq keeps the order of events written in one transaction.
-      .orderBy(desc(auditLogs.seq))
-      .limit(size)
-      .offset((page - 1) * size),
-    db.select({ n: count() }).from(auditLogs).where(where),
-  ]);
-  return { rows, total: total?.n ?? 0, page, size };
-}
-
-export function keysByIds(db: Db | Tx, organizationId: string, ids: readonly string[]) {
-  return db
+/**
+ * The organization's keys with these ids, hash included, each row locked FOR UPDATE until the
+ * transaction ends: call it inside the transaction that changes them.
+ */
+export function lockKeysForUpdate(tx: Tx, organizationId: string, ids: readonly string[]) {
+  return tx
     .select({
       ...keyListColumns,
       hash: apiKeys.hash,
@@ -165,4 +145,24 @@ export function keysByIds(db: Db | Tx, organizationId: string, ids: readonly str
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, [...ids])))
     .for("update");
+}
+
+/** Keys reported as leaked in the last 30 days, newest report first (for the warning banner). */
+export async function recentlyLeakedKeys(db: Db, organizationId: string) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      status: apiKeys.status,
+      leakedAt: apiKeys.leakedAt,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.organizationId, organizationId),
+        gt(apiKeys.leakedAt, sql`now() - interval '30 days'`),
+      ),
+    )
+    .orderBy(desc(apiKeys.leakedAt))
+    .limit(20);
 }

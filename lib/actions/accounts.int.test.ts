@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { memberships, organizations, users } from "@/db/schema";
 import { signUp } from "@/lib/actions/sign-up";
-import { verifyPassword } from "@/lib/password";
+import { verifyPassword } from "@/lib/auth/password";
 import { withTestDatabase } from "@/tests/db";
 import { actAs } from "@/tests/request-context";
 
@@ -83,7 +83,7 @@ describe("signUp", () => {
 describe("organizations of one's own", () => {
   it("sends a user without any organization to /welcome, where they can create one", async () => {
     const { createOrganization } = await import("@/lib/actions/create-organization");
-    const { requireOrgContext } = await import("@/lib/session");
+    const { requireOrgContext } = await import("@/lib/auth/session");
     const { createUser } = await import("@/tests/factories");
     const loner = await createUser("Loner");
     actAs(loner.id);

@@ -1,49 +1,49 @@
 "use server";
 
-import { eq, sql } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { getMembershipRole } from "@/db/queries/memberships";
-import { memberships, users } from "@/db/schema";
-import { assertMayAssign } from "@/lib/actions/member-rules";
+import { getMembershipRole, insertMembership } from "@/db/queries/memberships";
+import { findUserByEmail } from "@/db/queries/users";
+import { emailSchema, roleSchema } from "@/lib/accounts/schemas";
+import { assertMayAssign, auditMemberChange } from "@/lib/actions/member-rules";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
-import { MANAGER_ROLES } from "@/lib/session";
-import { emailSchema, roleSchema } from "@/lib/validation";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 
 const schema = z.object({ email: emailSchema, role: roleSchema });
+
+const alreadyMember = () =>
+  new ActionError("conflict", "Check the highlighted fields.", {
+    email: ["This user is already a member."],
+  });
 
 export const addMember = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
   assertMayAssign(ctx, null, input.role);
   const db = getDb();
-  const [user] = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, input.email))
-    .limit(1);
+  const user = await findUserByEmail(db, input.email);
   if (!user) {
     throw new ActionError("not_found", "Check the highlighted fields.", {
       email: ["No user with this email. Ask them to sign up first."],
     });
   }
-  if (await getMembershipRole(db, ctx.organizationId, user.id)) {
-    throw new ActionError("conflict", "Check the highlighted fields.", {
-      email: ["This user is already a member."],
-    });
-  }
+  if (await getMembershipRole(db, ctx.organizationId, user.id)) throw alreadyMember();
   try {
-    await db
-      .insert(memberships)
-      .values({ organizationId: ctx.organizationId, userId: user.id, role: input.role });
+    await db.transaction(async (tx) => {
+      await insertMembership(tx, ctx.organizationId, user.id, input.role);
+      await auditMemberChange(
+        tx,
+        ctx,
+        "member.added",
+        { userId: user.id, name: user.name, email: user.email },
+        { from: null, to: input.role },
+      );
+    });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new ActionError("conflict", "Check the highlighted fields.", {
-        email: ["This user is already a member."],
-      });
-    }
+    if (isUniqueViolation(error)) throw alreadyMember();
     throw error;
   }
   revalidatePath("/settings/members");
+  revalidatePath("/settings/audit-log");
   return ok(null, `${user.name} was added as ${input.role}.`);
 });

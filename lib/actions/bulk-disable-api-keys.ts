@@ -1,5 +1,5 @@
 "use server";
 
-import { bulkKeyStatusAction } from "@/lib/actions/key-helpers";
+import { bulkKeyStatusAction } from "@/lib/actions/key-status-action";
 
 export const bulkDisableApiKeys = bulkKeyStatusAction("disable", "Disabled");

@@ -1,18 +1,19 @@
 "use server";
 
 import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ok, orgAction } from "@/lib/actions/safe-action";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { createKeyFormSchema } from "@/lib/keys/schemas";
 import { createKey } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
 
 /** Creates a key. The full key is in this response only: it is never stored or shown again. */
 export const createApiKey = orgAction(
   { schema: createKeyFormSchema, roles: MANAGER_ROLES },
   async (input, ctx) => {
-    const created = await keyService(() =>
+    const created = await runKeyService(() =>
       createKey(getDb(), actorOf(ctx), input, env().KEY_PREFIX),
     );
     revalidateKeyPages();

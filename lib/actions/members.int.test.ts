@@ -1,12 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { searchAuditLog } from "@/db/queries/audit";
 import { memberships } from "@/db/schema";
 import { addMember } from "@/lib/actions/add-member";
 import { changeMemberRole } from "@/lib/actions/change-member-role";
 import { removeMember } from "@/lib/actions/remove-member";
 import { switchOrganization } from "@/lib/actions/switch-organization";
-import { getOrgContext } from "@/lib/session";
+import { getOrgContext } from "@/lib/auth/session";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createUser } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
@@ -124,5 +125,32 @@ describe("member management", () => {
     expect(await roleOf(acme.org.id, u.id)).toBe("admin");
     expect((await removeMember({ userId: u.id })).ok).toBe(true);
     expect(await roleOf(acme.org.id, u.id)).toBeNull();
+  });
+
+  it("records every membership change in the audit log, and nothing for a refused one", async () => {
+    const fresh = await createOrg("Audited");
+    const u = await createUser("Grace");
+    actAs(fresh.owner.id);
+    expect((await addMember({ email: u.email, role: "member" })).ok).toBe(true);
+    expect((await changeMemberRole({ userId: u.id, role: "admin" })).ok).toBe(true);
+    expect((await removeMember({ userId: u.id })).ok).toBe(true);
+    // The last owner cannot go: the refusal rolls back, so no audit row either.
+    expect((await removeMember({ userId: fresh.owner.id })).ok).toBe(false);
+    const { rows } = await searchAuditLog(getDb(), fresh.org.id, {});
+    expect(rows.map((r) => r.action)).toEqual([
+      "member.removed",
+      "member.role_changed",
+      "member.added",
+    ]);
+    const member = { userId: u.id, email: u.email, name: "Grace" };
+    expect(rows.map((r) => r.metadata)).toEqual([
+      { ...member, fromRole: "admin", toRole: null },
+      { ...member, fromRole: "member", toRole: "admin" },
+      { ...member, fromRole: null, toRole: "member" },
+    ]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ keyId: null, actorName: "Owner" });
+      expect(row.actorLabel).toContain(fresh.owner.email);
+    }
   });
 });

@@ -1,23 +1,19 @@
 "use server";
 
-import { eq } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { organizations } from "@/db/schema";
+import { setOrganizationName } from "@/db/queries/organizations";
+import { organizationNameSchema } from "@/lib/accounts/schemas";
 import { ok, orgAction } from "@/lib/actions/safe-action";
-import { MANAGER_ROLES } from "@/lib/session";
-import { organizationNameSchema } from "@/lib/validation";
+import { MANAGER_ROLES } from "@/lib/auth/session";
 
 const schema = z.object({ name: organizationNameSchema });
 
 export const renameOrganization = orgAction(
   { schema, roles: MANAGER_ROLES },
   async (input, ctx) => {
-    await getDb()
-      .update(organizations)
-      .set({ name: input.name })
-      .where(eq(organizations.id, ctx.organizationId));
+    await setOrganizationName(getDb(), ctx.organizationId, input.name);
     revalidatePath("/", "layout");
     return ok(null, "Organization renamed.");
   },

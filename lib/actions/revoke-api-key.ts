@@ -1,5 +1,5 @@
 "use server";
 
-import { keyStatusAction } from "@/lib/actions/key-helpers";
+import { keyStatusAction } from "@/lib/actions/key-status-action";
 
 export const revokeApiKey = keyStatusAction("revoke", "was revoked");

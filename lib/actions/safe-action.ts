@@ -1,6 +1,11 @@
 import { z } from "zod";
 import type { Role } from "@/db/schema";
-import { getOrgContext, type OrgContext } from "@/lib/session";
+import {
+  getCurrentUser,
+  getOrgContext,
+  type OrgContext,
+  type SessionUser,
+} from "@/lib/auth/session";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -71,35 +76,41 @@ export function invalidInput(error: z.ZodError, form?: FormData): ActionFailure 
 }
 
 /**
- * Builds a server action that parses its input with `schema`, loads the session and the active
- * membership from the database, checks the role, and only then runs `fn` with an org-scoped
- * context. Every org-scoped action goes through here; no action reads an org id from the client.
+ * A server action built by the wrappers below. It takes either the input itself (from a button or a
+ * test) or `(prevState, formData)`, the shape `useActionState` calls, so a form hands the action to
+ * `useActionState` as it is and keeps working before hydration and without JavaScript.
  */
-export function orgAction<S extends z.ZodType, T>(
-  options: { schema: S; roles: readonly Role[] },
-  fn: (input: z.output<S>, ctx: OrgContext) => Promise<ActionResult<T>>,
-): (input: z.input<S> | FormData) => Promise<ActionResult<T>> {
-  return async (input) => {
-    const ctx = await getOrgContext();
-    if (!ctx) {
-      return {
-        ok: false,
-        code: "unauthenticated",
-        error: "Your session has ended. Sign in again.",
-      };
-    }
-    if (!options.roles.includes(ctx.role)) {
-      return {
-        ok: false,
-        code: "forbidden",
-        error: "You do not have permission to do this in this organization.",
-      };
-    }
+export interface SafeAction<I, T> {
+  (input: I | FormData): Promise<ActionResult<T>>;
+  (prevState: ActionResult<T> | null, form: FormData): Promise<ActionResult<T>>;
+}
+
+const signedOut: ActionFailure = {
+  ok: false,
+  code: "unauthenticated",
+  error: "Your session has ended. Sign in again.",
+};
+
+/**
+ * The one place where an action's input is read and its expected failures become results:
+ * `guard` runs first (session, membership, role) and may refuse; then the input is parsed with
+ * `schema`; an ActionError thrown by `fn` ends the action with its code and field errors. Anything
+ * else (including Next's redirect) propagates.
+ */
+function buildAction<S extends z.ZodType, C, T>(
+  schema: S,
+  guard: () => Promise<{ ctx: C } | ActionFailure>,
+  fn: (input: z.output<S>, ctx: C) => Promise<ActionResult<T>>,
+): SafeAction<z.input<S>, T> {
+  return (async (...args: unknown[]) => {
+    const input = args.length > 1 ? args[1] : args[0];
     const form = input instanceof FormData ? input : undefined;
-    const parsed = options.schema.safeParse(form ? formDataToObject(form) : input);
+    const guarded = await guard();
+    if (!("ctx" in guarded)) return guarded;
+    const parsed = schema.safeParse(form ? formDataToObject(form) : input);
     if (!parsed.success) return invalidInput(parsed.error, form);
     try {
-      return await fn(parsed.data, ctx);
+      return await fn(parsed.data, guarded.ctx);
     } catch (error) {
       if (error instanceof ActionError) {
         const { code, message, fieldErrors } = error;
@@ -107,5 +118,58 @@ export function orgAction<S extends z.ZodType, T>(
       }
       throw error;
     }
-  };
+  }) as SafeAction<z.input<S>, T>;
+}
+
+/** An action anyone may call (sign-in, sign-up): input parsing and failures, no session. */
+export function publicAction<S extends z.ZodType, T>(
+  options: { schema: S },
+  fn: (input: z.output<S>) => Promise<ActionResult<T>>,
+): SafeAction<z.input<S>, T> {
+  return buildAction(options.schema, async () => ({ ctx: null }), fn);
+}
+
+/**
+ * An action of a signed-in user that needs no organization (creating or switching one). The user
+ * is loaded from the database; a session of a deleted user is refused.
+ */
+export function userAction<S extends z.ZodType, T>(
+  options: { schema: S },
+  fn: (input: z.output<S>, user: SessionUser) => Promise<ActionResult<T>>,
+): SafeAction<z.input<S>, T> {
+  return buildAction(
+    options.schema,
+    async () => {
+      const user = await getCurrentUser();
+      return user ? { ctx: user } : signedOut;
+    },
+    fn,
+  );
+}
+
+/**
+ * Builds a server action that loads the session and the active membership from the database,
+ * checks the role, parses its input with `schema`, and only then runs `fn` with an org-scoped
+ * context. Every org-scoped action goes through here; no action reads an org id from the client.
+ */
+export function orgAction<S extends z.ZodType, T>(
+  options: { schema: S; roles: readonly Role[] },
+  fn: (input: z.output<S>, ctx: OrgContext) => Promise<ActionResult<T>>,
+): SafeAction<z.input<S>, T> {
+  return buildAction(
+    options.schema,
+    async () => {
+      const ctx = await getOrgContext();
+      if (!ctx) return signedOut;
+      if (!options.roles.includes(ctx.role)) {
+        return {
+          ok: false,
+          code: "forbidden",
+          error: "You do not have permission to do this in this organization.",
+        } satisfies ActionFailure;
+      }
+      return { ctx };
+    },
+    fn,
+  );
 }

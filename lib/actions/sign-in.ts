@@ -1,15 +1,12 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import type { ActionResult } from "@/lib/actions/safe-action";
-import { formDataToObject, formValues, invalidInput } from "@/lib/actions/safe-action";
-import { signInWithPassword } from "@/lib/auth";
-import { signInSchema } from "@/lib/validation";
+import { signInSchema } from "@/lib/accounts/schemas";
+import { publicAction } from "@/lib/actions/safe-action";
+import { signInWithPassword } from "@/lib/auth/auth-js";
 
-export async function signIn(_prev: unknown, form: FormData): Promise<ActionResult> {
-  const parsed = signInSchema.safeParse(formDataToObject(form));
-  if (!parsed.success) return invalidInput(parsed.error, form);
-  const result = await signInWithPassword(parsed.data.email, parsed.data.password);
+export const signIn = publicAction({ schema: signInSchema }, async ({ email, password }) => {
+  const result = await signInWithPassword(email, password);
   if (!result.ok) {
     return result.reason === "rate_limited"
       ? {
@@ -21,8 +18,8 @@ export async function signIn(_prev: unknown, form: FormData): Promise<ActionResu
           ok: false,
           code: "unauthenticated",
           error: "Invalid email or password",
-          values: formValues(form),
+          values: { email },
         };
   }
   redirect("/");
-}
+});

@@ -2,8 +2,8 @@
 
 import { getDb } from "@/db";
 import { bumpSessionVersion } from "@/db/queries/users";
-import { signOutAndRedirect } from "@/lib/auth";
-import { getCurrentUser } from "@/lib/session";
+import { signOutAndRedirect } from "@/lib/auth/auth-js";
+import { getCurrentUser } from "@/lib/auth/session";
 
 /** Ends this session everywhere: the cookie is cleared, and a copy of it stops working too. */
 export async function signOut(): Promise<void> {

@@ -1,27 +1,16 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getMembershipRole } from "@/db/queries/memberships";
-import type { ActionResult } from "@/lib/actions/safe-action";
-import { ACTIVE_ORG_COOKIE, getCurrentUser } from "@/lib/session";
+import { ActionError, ok, userAction } from "@/lib/actions/safe-action";
+import { setActiveOrganization } from "@/lib/auth/session";
 
-const schema = z.object({ organizationId: z.uuid() });
+const schema = z.object({ organizationId: z.uuid("Unknown organization.") });
 
-export async function switchOrganization(input: { organizationId: string }): Promise<ActionResult> {
-  const user = await getCurrentUser();
-  if (!user) return { ok: false, code: "unauthenticated", error: "Sign in again." };
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) return { ok: false, code: "invalid_input", error: "Unknown organization." };
-  const role = await getMembershipRole(getDb(), parsed.data.organizationId, user.id);
-  if (!role) return { ok: false, code: "not_found", error: "Unknown organization." };
-  (await cookies()).set(ACTIVE_ORG_COOKIE, parsed.data.organizationId, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: process.env.NODE_ENV === "production" && process.env.AUTH_URL?.startsWith("https:"),
-    maxAge: 60 * 60 * 24 * 365,
-  });
-  return { ok: true, data: null };
-}
+export const switchOrganization = userAction({ schema }, async (input, user) => {
+  const role = await getMembershipRole(getDb(), input.organizationId, user.id);
+  if (!role) throw new ActionError("not_found", "Unknown organization.");
+  await setActiveOrganization(input.organizationId);
+  return ok(null);
+});

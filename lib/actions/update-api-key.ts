@@ -1,22 +1,22 @@
 "use server";
 
-import { z } from "zod";
 import { getDb } from "@/db";
-import { actorOf, keyService, revalidateKeyPages } from "@/lib/actions/key-helpers";
+import { actorOf } from "@/lib/actions/actor";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
 import { ok, orgAction } from "@/lib/actions/safe-action";
-import { keyDescriptionSchema, keyNameSchema } from "@/lib/keys/schemas";
+import { MANAGER_ROLES } from "@/lib/auth/session";
+import { updateKeyFormSchema } from "@/lib/keys/schemas";
 import { updateKey } from "@/lib/keys/service";
-import { MANAGER_ROLES } from "@/lib/session";
 
-const schema = z.object({
-  id: z.uuid("Unknown key."),
-  name: keyNameSchema,
-  description: keyDescriptionSchema,
-});
-
-export const updateApiKey = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
-  const { id, ...patch } = input;
-  const result = await keyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
-  revalidateKeyPages();
-  return ok(null, result.changed ? "Key updated." : "Nothing to change.");
-});
+/**
+ * Saves a key's settings form (also usable straight from useActionState, so the form works
+ * before hydration); the key id is checked against the caller's organization by the key service.
+ */
+export const updateApiKey = orgAction(
+  { schema: updateKeyFormSchema, roles: MANAGER_ROLES },
+  async ({ id, ...patch }, ctx) => {
+    const result = await runKeyService(() => updateKey(getDb(), actorOf(ctx), id, patch));
+    revalidateKeyPages();
+    return ok(null, result.changed ? "Changes saved." : "Nothing to change.");
+  },
+);

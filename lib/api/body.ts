@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { problem } from "@/lib/verify/problem";
+import { problem } from "./problem";
 
 /** The largest request body the public API reads; anything longer is refused unread. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,13 +11,9 @@ const isJsonMediaType = (contentType: string | null) => {
   return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 };
 
-const tooLarge = (): Failure => ({
+const tooLarge = (limit: number): Failure => ({
   ok: false,
-  response: problem(
-    413,
-    "payload_too_large",
-    `The request body must not exceed ${MAX_BODY_BYTES} bytes.`,
-  ),
+  response: problem(413, "payload_too_large", `The request body must not exceed ${limit} bytes.`),
 });
 
 /**
@@ -31,7 +27,7 @@ export async function readBodyBytes(
 ): Promise<{ ok: true; bytes: Uint8Array } | Failure> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
-    return tooLarge();
+    return tooLarge(limit);
   }
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
   const reader = request.body.getReader();
@@ -43,7 +39,7 @@ export async function readBodyBytes(
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      return tooLarge();
+      return tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -63,18 +59,25 @@ export async function readBodyBytes(
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
+  /** `emptyAs`: what no body at all means, for a route whose every field is optional. */
+  options: { emptyAs?: unknown; limit?: number } = {},
 ): Promise<{ ok: true; data: z.output<S> } | Failure> {
-  if (!isJsonMediaType(request.headers.get("content-type"))) {
+  const mayBeEmpty = "emptyAs" in options;
+  const type = request.headers.get("content-type");
+  if (!isJsonMediaType(type) && !(mayBeEmpty && type === null)) {
     return {
       ok: false,
       response: problem(415, "unsupported_media_type", "Send the body as application/json."),
     };
   }
-  const read = await readBodyBytes(request);
+  const read = await readBodyBytes(request, options.limit);
   if (!read.ok) return read;
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
+    body =
+      read.bytes.length === 0 && mayBeEmpty
+        ? options.emptyAs
+        : JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(read.bytes));
   } catch {
     return {
       ok: false,

@@ -1,4 +1,4 @@
-import { problem } from "@/lib/verify/problem";
+import { problem } from "@/lib/api/problem";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -13,9 +13,12 @@ export function methodsNotAllowed(...allowed: HttpMethod[]) {
     .concat("OPTIONS")
     .sort()
     .join(", ");
-  const refuse = (request: Request) =>
-    problem(405, "method_not_allowed", `${request.method} is not allowed here; use ${allow}.`, {
-      headers: { Allow: allow },
-    });
+  const refuse = Object.assign(
+    (request: Request) =>
+      problem(405, "method_not_allowed", `${request.method} is not allowed here; use ${allow}.`, {
+        headers: { Allow: allow },
+      }),
+    { methodNotAllowed: true as const },
+  );
   return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
 }

@@ -7,6 +7,7 @@ import {
   maskKey,
   parseApiKey,
   randomBase62,
+  redactApiKeys,
   toBase62,
 } from "./format";
 
@@ -81,5 +82,17 @@ describe("helpers", () => {
     expect(hashApiKey("abc")).toBe(
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
     );
+  });
+
+  it("masks every full key inside free text, and nothing else", () => {
+    const live = generateApiKey("lk", "live");
+    const test = generateApiKey("acme", "test");
+    const text = `failed for ${live.key}, then "${test.key}"; prefix ${live.prefix} stays`;
+    const redacted = redactApiKeys(text);
+    expect(redacted).not.toContain(live.key);
+    expect(redacted).not.toContain(test.key);
+    expect(redacted).toContain(`${live.prefix}••••••••,`);
+    expect(redacted).toContain(`"${test.prefix}••••••••"`);
+    expect(redacted).toContain(`prefix ${live.prefix} stays`);
   });
 });

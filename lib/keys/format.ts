@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
+import type { KeyEnvironment } from "@/db/schema";
 
 export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const RANDOM_LENGTH = 32;
@@ -12,7 +13,7 @@ export const CHECKSUM_LENGTH = 6;
 export const VISIBLE_RANDOM_CHARS = 4;
 export const MASK = "••••••••";
 
-export type KeyEnvironment = "live" | "test";
+export type { KeyEnvironment };
 
 const KEY_PATTERN = /^([a-z][a-z0-9]{0,9})_(live|test)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$/;
 
@@ -82,4 +83,11 @@ export function parseApiKey(candidate: string): ParsedKey | null {
   ];
   if (checksum(`${prefix}_${environment}_${random}`) !== sum) return null;
   return { prefix, environment, random };
+}
+
+const KEY_IN_TEXT = /\b([a-z][a-z0-9]{0,9}_(?:live|test)_[0-9A-Za-z]{4})[0-9A-Za-z]{34}\b/g;
+
+/** Text with every full key in it masked (`lk_live_AbCd••••••••`), e.g. before it is logged. */
+export function redactApiKeys(text: string): string {
+  return text.replace(KEY_IN_TEXT, (_, visible: string) => maskKey(visible));
 }

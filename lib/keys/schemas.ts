@@ -1,7 +1,11 @@
 import { z } from "zod";
-import { parseIpAllowlist } from "@/lib/ip";
+import { KEY_ENVIRONMENTS } from "@/db/enums";
+import type { KeyEnvironment } from "@/db/schema";
+import { plainText } from "@/lib/accounts/schemas";
+import { env } from "@/lib/env";
+import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
-import { plainText } from "@/lib/validation";
+import { webhookUrlProblem } from "@/lib/webhooks/ssrf";
 
 export const keyNameSchema = plainText(
   z
@@ -22,7 +26,7 @@ export const scopesSchema = z
   .min(1, "Choose at least one scope.")
   .transform((list) => [...new Set(list)].sort());
 
-export const environmentSchema = z.enum(["live", "test"], { error: "Choose Live or Test." });
+export const environmentSchema = z.enum(KEY_ENVIRONMENTS, { error: "Choose Live or Test." });
 
 export const MAX_RATE_LIMIT = 1_000_000;
 export const rateLimitSchema = z
@@ -53,6 +57,26 @@ export const expiresAtSchema = z.coerce
   .refine((d) => d.getTime() > Date.now(), "The expiry must be in the future.")
   .nullable();
 
+/**
+ * Where the key's events are POSTed: https only, never a private or loopback literal address
+ * (WEBHOOKS_ALLOW_PRIVATE lifts both for development). Empty or null removes the webhook. Hosts
+ * are resolved and checked again at every send.
+ */
+export const webhookUrlSchema = z
+  .string({ error: "Enter a URL." })
+  .trim()
+  .nullish()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    if (!v) return null;
+    const problem = webhookUrlProblem(v, env().WEBHOOKS_ALLOW_PRIVATE);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return new URL(v).toString();
+  });
+
 /** The canonical input for creating a key, shared by the settings page and the REST API. */
 export const createKeySchema = z.object({
   name: keyNameSchema,
@@ -62,6 +86,7 @@ export const createKeySchema = z.object({
   expiresAt: expiresAtSchema.default(null),
   allowedIps: allowedIpsSchema.default([]),
   rateLimitPerMinute: rateLimitSchema.default(null),
+  webhookUrl: webhookUrlSchema.optional(),
 });
 export type CreateKeyInput = z.output<typeof createKeySchema>;
 
@@ -72,6 +97,7 @@ export const updateKeySchema = z.object({
   expiresAt: expiresAtSchema.optional(),
   allowedIps: allowedIpsSchema.optional(),
   rateLimitPerMinute: rateLimitSchema.optional(),
+  webhookUrl: webhookUrlSchema.optional(),
 });
 export type UpdateKeyInput = z.output<typeof updateKeySchema>;
 
@@ -82,54 +108,116 @@ const optionalText = z
   .optional()
   .transform((v) => v?.trim() ?? "");
 
+const formScopes = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/** The fields the create dialog and the key's settings form share, as FormData sends them. */
+const keyFormFields = {
+  name: z.string().optional().default(""),
+  description: optionalText,
+  scopes: formScopes,
+  expiresOn: optionalText,
+  allowedIps: optionalText,
+  rateLimitPerMinute: optionalText,
+};
+
+type KeyFormFields = {
+  name: string;
+  description: string;
+  scopes: string[];
+  expiresOn: string;
+  allowedIps: string;
+  rateLimitPerMinute: string;
+};
+
+/**
+ * An expiration choice (and its custom date) as a date; undefined when the form keeps the
+ * current one, NEVER after reporting a bad custom date.
+ */
+function formExpiresAt(
+  choice: (typeof EXPIRATION_CHOICES)[number] | "keep",
+  expiresOn: string,
+  ctx: z.RefinementCtx,
+): Date | null | undefined {
+  if (choice === "keep") return undefined;
+  if (choice === "never") return null;
+  if (choice === "custom") {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) {
+      ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose an expiry date." });
+      return z.NEVER;
+    }
+    // The end of the chosen day, UTC. A day the month does not have (Feb 30) would roll over
+    // into the next month: only a date that reads back the same is one.
+    const date = new Date(`${expiresOn}T23:59:59.999Z`);
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== expiresOn) {
+      ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose an expiry date." });
+      return z.NEVER;
+    }
+    return date;
+  }
+  return new Date(Date.now() + Number(choice) * 86_400_000);
+}
+
+/** The form's text fields as the canonical input; unknown values are left for it to reject. */
+function formSettings(form: KeyFormFields) {
+  return {
+    name: form.name,
+    description: form.description,
+    scopes: form.scopes as Scope[],
+    allowedIps: form.allowedIps.split(/[\s,]+/).filter(Boolean),
+    rateLimitPerMinute: form.rateLimitPerMinute === "" ? null : Number(form.rateLimitPerMinute),
+  };
+}
+
 /**
  * The create form as FormData sends it: strings, a checkbox per scope, an expiration choice with
  * an optional custom date, allowed IPs as free text. Turned into the canonical input.
  */
 export const createKeyFormSchema = z
   .object({
-    name: z.string().optional().default(""),
-    description: optionalText,
-    scopes: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    ...keyFormFields,
     environment: z.string().optional().default("live"),
     expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose an expiration." }).default("never"),
-    expiresOn: optionalText,
-    allowedIps: optionalText,
-    rateLimitPerMinute: optionalText,
+    webhookUrl: optionalText,
   })
   .transform((form, ctx): z.input<typeof createKeySchema> => {
-    let expiresAt: Date | null = null;
-    if (form.expiration === "custom") {
-      // The end of the chosen day, UTC. A day the month does not have (Feb 30) would roll over
-      // into the next month: only a date that reads back the same is one.
-      expiresAt = new Date(`${form.expiresOn}T23:59:59.999Z`);
-      if (
-        !/^\d{4}-\d{2}-\d{2}$/.test(form.expiresOn) ||
-        Number.isNaN(expiresAt.getTime()) ||
-        expiresAt.toISOString().slice(0, 10) !== form.expiresOn
-      ) {
-        ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose an expiry date." });
-        return z.NEVER;
-      }
-    } else if (form.expiration !== "never") {
-      expiresAt = new Date(Date.now() + Number(form.expiration) * 86_400_000);
-    }
-    const rate = form.rateLimitPerMinute === "" ? null : Number(form.rateLimitPerMinute);
+    const expiresAt = formExpiresAt(form.expiration, form.expiresOn, ctx);
     return {
-      name: form.name,
-      description: form.description,
-      // Unknown values are left for createKeySchema to reject with a field error.
-      scopes: form.scopes as Scope[],
-      environment: form.environment as "live" | "test",
-      expiresAt,
-      allowedIps: form.allowedIps.split(/[\s,]+/).filter(Boolean),
-      rateLimitPerMinute: rate,
+      ...formSettings(form),
+      environment: form.environment as KeyEnvironment,
+      expiresAt: expiresAt ?? null,
+      webhookUrl: form.webhookUrl || null,
     };
   })
   .pipe(createKeySchema);
+
+const updateKeyByIdSchema = updateKeySchema.extend({ id: z.uuid("Unknown key.") });
+
+/** Expiration choices on a key's settings form: "keep" leaves the current expiry alone. */
+export const UPDATE_EXPIRATION_CHOICES = ["keep", ...EXPIRATION_CHOICES] as const;
+
+/**
+ * The key's settings form as FormData sends it: every setting at once (an unchecked scope is
+ * removed), turned into the same update input as the management API's PATCH.
+ */
+export const updateKeyFormSchema = z
+  .object({
+    id: z.string().optional().default(""),
+    ...keyFormFields,
+    expiration: z
+      .enum(UPDATE_EXPIRATION_CHOICES, { error: "Choose an expiration." })
+      .default("keep"),
+  })
+  .transform(
+    (form, ctx): z.input<typeof updateKeyByIdSchema> => ({
+      id: form.id,
+      ...formSettings(form),
+      expiresAt: formExpiresAt(form.expiration, form.expiresOn, ctx),
+    }),
+  )
+  .pipe(updateKeyByIdSchema);
 
 export const keyIdSchema = z.object({ id: z.uuid("Unknown key.") });
 export const keyIdsSchema = z.object({

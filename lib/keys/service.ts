@@ -3,13 +3,27 @@
  * writes its audit row in the same transaction and announces the change to every instance's
  * verification cache (NOTIFY, delivered on commit).
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { keysByIds, notifyKeysChanged } from "@/db/queries/api-keys";
-import { apiKeys, auditLogs } from "@/db/schema";
+import { lockKeysForUpdate, notifyKeysChanged } from "@/db/queries/api-keys";
+import { insertAuditEvent } from "@/db/queries/audit";
+import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-policies";
+import { apiKeys } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
+import { GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
+import type { LeakCandidate } from "@/lib/keys/leaks";
+import {
+  hasViolations,
+  type KeyPolicy,
+  latestExpiry,
+  type PolicyCandidate,
+  policyViolations,
+} from "@/lib/keys/policy";
 import type { CreateKeyInput, UpdateKeyInput } from "@/lib/keys/schemas";
 import { effectiveStatus } from "@/lib/keys/status";
+import type { Scope } from "@/lib/scopes";
+import { enqueueKeyEvent } from "@/lib/webhooks/enqueue";
+import { encryptWebhookSecret, generateWebhookSecret } from "@/lib/webhooks/secret";
 
 export type Actor = {
   organizationId: string;
@@ -21,14 +35,39 @@ export type Actor = {
 
 export class KeyServiceError extends Error {
   constructor(
-    readonly code: "not_found" | "invalid_transition",
+    readonly code: "not_found" | "invalid_transition" | "policy_violation",
     message: string,
+    /** Per-field reasons (policy violations), keyed like the create/update input. */
+    readonly fieldErrors?: Record<string, string[]>,
   ) {
     super(message);
   }
 }
 
-type KeyRow = Awaited<ReturnType<typeof keysByIds>>[number];
+/** Refuses a key the organization's policy does not allow, naming the policy per field. */
+async function enforcePolicy(
+  tx: Tx,
+  organizationId: string,
+  candidate: PolicyCandidate,
+  since: Date,
+  fields?: ReadonlySet<string>,
+): Promise<void> {
+  const policy = await getKeyPolicy(tx, organizationId);
+  const violations = Object.fromEntries(
+    Object.entries(policyViolations(policy, candidate, since)).filter(
+      ([field]) => !fields || fields.has(field),
+    ),
+  );
+  if (hasViolations(violations)) {
+    throw new KeyServiceError(
+      "policy_violation",
+      Object.values(violations).flat().join(" "),
+      violations as Record<string, string[]>,
+    );
+  }
+}
+
+type KeyRow = Awaited<ReturnType<typeof lockKeysForUpdate>>[number];
 
 /** What the audit trail records of a key: never the hash. */
 function snapshot(row: Partial<KeyRow>) {
@@ -41,31 +80,68 @@ function snapshot(row: Partial<KeyRow>) {
     expiresAt: row.expiresAt ?? null,
     allowedIps: row.allowedIps,
     rateLimitPerMinute: row.rateLimitPerMinute ?? null,
+    webhookUrl: row.webhookUrl ?? null,
   };
 }
 
+/** Which snapshot fields differ: what a `key.updated` webhook tells the receiver. */
+function changedFields(before: object | null, after: object | null): string[] | undefined {
+  if (!before || !after) return undefined;
+  const a = after as Record<string, unknown>;
+  return Object.entries(before)
+    .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(a[k]))
+    .map(([k]) => k);
+}
+
+/** A fresh signing secret: the plain one for the copy card, the encrypted one for the row. */
+function newWebhookSecret() {
+  const secret = generateWebhookSecret();
+  return { secret, encrypted: encryptWebhookSecret(secret) };
+}
+
+/**
+ * Records a change in the audit trail and, when the key has a webhook, queues the matching event
+ * in the same transaction (actions that are not webhook events are not queued). `eventData` adds
+ * fields to the event's `data` (e.g. the new key's id on `key.rolled`); never key material.
+ */
 async function audit(
   tx: Tx,
   actor: Actor,
   action: string,
-  key: { id: string; name: string },
+  key: { id: string; name: string; webhookUrl?: string | null } | null,
   before: object | null,
   after: object | null,
+  /** Context kept with the audit row and sent with the webhook event (e.g. a reason). */
+  metadata: Record<string, unknown> | null = null,
 ) {
-  await tx.insert(auditLogs).values({
+  if (key) {
+    await enqueueKeyEvent(
+      tx,
+      { id: key.id, organizationId: actor.organizationId, webhookUrl: key.webhookUrl },
+      action,
+      { name: key.name, changes: changedFields(before, after), ...metadata },
+    );
+  }
+  await insertAuditEvent(tx, {
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
-    actorKeyId: actor.keyId ?? null,
+    actorKeyId: actor.keyId,
     actorLabel: actor.label,
     action,
-    keyId: key.id,
-    keyName: key.name,
+    key,
     before,
     after,
+    metadata,
   });
 }
 
-export type CreatedKey = { id: string; key: string; prefix: string };
+export type CreatedKey = {
+  id: string;
+  key: string;
+  prefix: string;
+  /** Only when a webhook URL was given: shown once beside the key, never again. */
+  webhookSecret?: string;
+};
 
 /** Creates a key; the full key is in the result and nowhere else, ever. */
 export async function createKey(
@@ -73,31 +149,54 @@ export async function createKey(
   actor: Actor,
   input: CreateKeyInput,
   productPrefix: string,
-  extra: { rolledFromId?: string } = {},
+): Promise<CreatedKey> {
+  return db.transaction(async (tx) => {
+    await enforcePolicy(tx, actor.organizationId, input, new Date());
+    const webhook = input.webhookUrl ? newWebhookSecret() : null;
+    const created = await insertKey(tx, actor, input, productPrefix, {
+      webhookUrl: webhook ? input.webhookUrl : null,
+      webhookSecretEnc: webhook?.encrypted ?? null,
+    });
+    if (webhook) created.webhookSecret = webhook.secret;
+    return created;
+  });
+}
+
+async function insertKey(
+  tx: Tx,
+  actor: Actor,
+  input: CreateKeyInput,
+  productPrefix: string,
+  extra: {
+    rolledFromId?: string;
+    webhookUrl?: string | null;
+    webhookSecretEnc?: string | null;
+    metadata?: Record<string, unknown>;
+  } = {},
 ): Promise<CreatedKey> {
   const generated = generateApiKey(productPrefix, input.environment);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(apiKeys)
-      .values({
-        organizationId: actor.organizationId,
-        createdBy: actor.userId,
-        name: input.name,
-        description: input.description,
-        environment: input.environment,
-        prefix: generated.prefix,
-        hash: generated.hash,
-        scopes: input.scopes,
-        expiresAt: input.expiresAt,
-        allowedIps: input.allowedIps,
-        rateLimitPerMinute: input.rateLimitPerMinute,
-        rolledFromId: extra.rolledFromId ?? null,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
-    await audit(tx, actor, "key.created", row, null, snapshot(row));
-    return { id: row.id, key: generated.key, prefix: generated.prefix };
-  });
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      organizationId: actor.organizationId,
+      createdBy: actor.userId,
+      name: input.name,
+      description: input.description,
+      environment: input.environment,
+      prefix: generated.prefix,
+      hash: generated.hash,
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+      allowedIps: input.allowedIps,
+      rateLimitPerMinute: input.rateLimitPerMinute,
+      rolledFromId: extra.rolledFromId ?? null,
+      webhookUrl: extra.webhookUrl ?? null,
+      webhookSecretEnc: extra.webhookSecretEnc ?? null,
+    })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  await audit(tx, actor, "key.created", row, null, snapshot(row), extra.metadata ?? null);
+  return { id: row.id, key: generated.key, prefix: generated.prefix };
 }
 
 export type StatusChange = "disable" | "enable" | "revoke";
@@ -150,84 +249,370 @@ export async function changeKeyStatus(
   change: StatusChange,
 ): Promise<StatusChangeResult> {
   const unique = [...new Set(ids)];
-  const rule = transitions[change];
   return db.transaction(async (tx) => {
-    const rows = await keysByIds(tx, actor.organizationId, unique);
+    const rows = await lockKeysForUpdate(tx, actor.organizationId, unique);
     if (rows.length !== unique.length) {
       throw new KeyServiceError(
         "not_found",
         unique.length === 1 ? "This key does not exist." : "Some of these keys do not exist.",
       );
     }
-    const result: StatusChangeResult = { changed: [], skipped: [] };
-    const now = new Date();
-    const toChange: KeyRow[] = [];
-    for (const row of rows) {
-      const reason = rule.refuse(row);
-      if (reason) result.skipped.push({ id: row.id, name: row.name, reason });
-      else toChange.push(row);
-    }
-    if (toChange.length) {
-      await tx
-        .update(apiKeys)
-        .set({
-          status: rule.to,
-          updatedAt: now,
-          ...(rule.to === "disabled" ? { disabledAt: now } : {}),
-          ...(rule.to === "active" ? { disabledAt: null } : {}),
-          ...(rule.to === "revoked" ? { revokedAt: now, revokedBy: actor.userId } : {}),
-        })
-        .where(
-          and(
-            eq(apiKeys.organizationId, actor.organizationId),
-            inArray(
-              apiKeys.id,
-              toChange.map((r) => r.id),
-            ),
-          ),
-        );
-      for (const row of toChange) {
-        await audit(
-          tx,
-          actor,
-          rule.action,
-          row,
-          snapshot(row),
-          snapshot({ ...row, status: rule.to }),
-        );
-        result.changed.push({ id: row.id, name: row.name });
-      }
-      await notifyKeysChanged(
-        tx,
-        toChange.map((r) => r.hash),
-      );
-    }
-    return result;
+    return applyStatusChange(tx, actor, rows, change);
   });
 }
 
-/** Updates a key's editable fields; a revoked key cannot be changed. */
-export async function updateKey(db: Db, actor: Actor, id: string, patch: UpdateKeyInput) {
+async function applyStatusChange(
+  tx: Tx,
+  actor: Actor,
+  rows: KeyRow[],
+  change: StatusChange,
+): Promise<StatusChangeResult> {
+  const rule = transitions[change];
+  const result: StatusChangeResult = { changed: [], skipped: [] };
+  const now = new Date();
+  const toChange: KeyRow[] = [];
+  for (const row of rows) {
+    const reason = rule.refuse(row);
+    if (reason) result.skipped.push({ id: row.id, name: row.name, reason });
+    else toChange.push(row);
+  }
+  if (toChange.length === 0) return result;
+  await tx
+    .update(apiKeys)
+    .set({
+      status: rule.to,
+      updatedAt: now,
+      ...(rule.to === "disabled" ? { disabledAt: now } : {}),
+      ...(rule.to === "active" ? { disabledAt: null } : {}),
+      ...(rule.to === "revoked" ? { revokedAt: now, revokedBy: actor.userId } : {}),
+    })
+    .where(
+      and(
+        eq(apiKeys.organizationId, actor.organizationId),
+        inArray(
+          apiKeys.id,
+          toChange.map((r) => r.id),
+        ),
+      ),
+    );
+  for (const row of toChange) {
+    // A key acting on itself (e.g. revoking itself over the API) is worth spelling out.
+    const metadata = actor.keyId === row.id ? { self: true } : null;
+    await audit(
+      tx,
+      actor,
+      rule.action,
+      row,
+      snapshot(row),
+      snapshot({ ...row, status: rule.to }),
+      metadata,
+    );
+    result.changed.push({ id: row.id, name: row.name });
+  }
+  await notifyKeysChanged(
+    tx,
+    toChange.map((r) => r.hash),
+  );
+  return result;
+}
+
+export type KeyPatch = UpdateKeyInput & { status?: "active" | "disabled" };
+
+/**
+ * Updates a key's editable fields and, optionally, moves it between active and disabled, in one
+ * transaction; a revoked key cannot be changed.
+ */
+export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatch) {
   return db.transaction(async (tx) => {
-    const [row] = await keysByIds(tx, actor.organizationId, [id]);
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
     }
+    const { status, ...fields } = patch;
     const changes = Object.fromEntries(
-      Object.entries(patch).filter(
+      Object.entries(fields).filter(
         ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(row[k as keyof KeyRow]),
       ),
     ) as UpdateKeyInput;
-    if (Object.keys(changes).length === 0) return { changed: false, status: effectiveStatus(row) };
-    const [updated] = await tx
-      .update(apiKeys)
-      .set({ ...changes, updatedAt: new Date() })
+    let changed = false;
+    let current: Pick<KeyRow, "status" | "expiresAt"> = row;
+    let webhookSecret: string | undefined;
+    if (Object.keys(changes).length > 0) {
+      // Only what this edit touches is held to the policy: renaming an older key stays possible.
+      await enforcePolicy(
+        tx,
+        actor.organizationId,
+        {
+          environment: row.environment,
+          expiresAt: changes.expiresAt !== undefined ? changes.expiresAt : row.expiresAt,
+          allowedIps: changes.allowedIps ?? row.allowedIps,
+        },
+        row.createdAt,
+        new Set(Object.keys(changes)),
+      );
+      // A webhook gets a secret when it is first set and loses it when removed; changing the URL
+      // keeps the secret the receiver already verifies with.
+      const webhook = changes.webhookUrl && !row.webhookUrl ? newWebhookSecret() : null;
+      const secretChange =
+        changes.webhookUrl === null
+          ? { webhookSecretEnc: null }
+          : webhook
+            ? { webhookSecretEnc: webhook.encrypted }
+            : {};
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({ ...changes, ...secretChange, updatedAt: new Date() })
+        .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)))
+        .returning();
+      if (!updated) throw new KeyServiceError("not_found", "This key does not exist.");
+      await audit(tx, actor, "key.updated", updated, snapshot(row), snapshot(updated));
+      await notifyKeysChanged(tx, [row.hash]);
+      changed = true;
+      current = updated;
+      webhookSecret = webhook?.secret;
+    }
+    if (status && status !== row.status) {
+      const latest = { ...row, ...changes } as KeyRow;
+      await applyStatusChange(tx, actor, [latest], status === "active" ? "enable" : "disable");
+      changed = true;
+      current = { ...current, status };
+    }
+    return {
+      changed,
+      status: effectiveStatus(current),
+      ...(webhookSecret ? { webhookSecret } : {}),
+    };
+  });
+}
+
+export type RolledKey = CreatedKey & { oldKeyId: string; oldKeyExpiresAt: Date };
+
+/**
+ * Replaces a key with a new one of the same name, scopes, limits, allowlist and webhook. The old
+ * key keeps working until the grace period ends (never longer than it would have anyway); both
+ * audit rows name the other key. A rolled key can be rolled again: each roll is its own pair.
+ */
+export async function rollKey(
+  db: Db,
+  actor: Actor,
+  id: string,
+  gracePeriod: GracePeriod,
+  productPrefix: string,
+  now: Date = new Date(),
+): Promise<RolledKey> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(apiKeys)
       .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)))
-      .returning();
-    if (!updated) throw new KeyServiceError("not_found", "This key does not exist.");
-    await audit(tx, actor, "key.updated", updated, snapshot(row), snapshot(updated));
+      .for("update");
+    if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    if (effectiveStatus(row, now) !== "active") {
+      throw new KeyServiceError("invalid_transition", "Only an active key can be rolled.");
+    }
+    const policy = await getKeyPolicy(tx, actor.organizationId);
+    const graceEnd = new Date(now.getTime() + GRACE_PERIODS[gracePeriod]);
+    const oldExpiresAt =
+      row.expiresAt && row.expiresAt.getTime() < graceEnd.getTime() ? row.expiresAt : graceEnd;
+    // The new key gets the old one's lifetime afresh, not what was left of it.
+    const lifetime = row.expiresAt ? row.expiresAt.getTime() - row.createdAt.getTime() : null;
+    const created = await insertKey(
+      tx,
+      actor,
+      {
+        name: row.name,
+        description: row.description,
+        environment: row.environment,
+        scopes: row.scopes as Scope[],
+        // …bounded by the organization's maximum lifetime, which a roll cannot extend.
+        expiresAt: earliest(
+          lifetime === null ? null : new Date(now.getTime() + lifetime),
+          latestExpiry(policy, now),
+        ),
+        allowedIps: row.allowedIps,
+        rateLimitPerMinute: row.rateLimitPerMinute,
+      },
+      productPrefix,
+      {
+        rolledFromId: row.id,
+        webhookUrl: row.webhookUrl,
+        webhookSecretEnc: row.webhookSecretEnc,
+        metadata: { rolledFromId: row.id, rolledFromPrefix: row.prefix },
+      },
+    );
+    await tx
+      .update(apiKeys)
+      .set({ expiresAt: oldExpiresAt, updatedAt: now })
+      .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, row.id)));
+    await audit(
+      tx,
+      actor,
+      "key.rolled",
+      row,
+      snapshot(row),
+      snapshot({ ...row, expiresAt: oldExpiresAt }),
+      { rolledToId: created.id, rolledToPrefix: created.prefix, gracePeriod },
+    );
     await notifyKeysChanged(tx, [row.hash]);
-    return { changed: true, status: effectiveStatus(updated) };
+    return { ...created, oldKeyId: row.id, oldKeyExpiresAt: oldExpiresAt };
+  });
+}
+
+const earliest = (a: Date | null, b: Date | null): Date | null =>
+  a === null ? b : b === null ? a : a.getTime() <= b.getTime() ? a : b;
+
+/** Replaces a key's webhook signing secret; the new one is returned once, for the copy card. */
+export async function regenerateWebhookSecret(db: Db, actor: Actor, id: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
+    if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    if (row.status === "revoked") {
+      throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
+    }
+    if (!row.webhookUrl) {
+      throw new KeyServiceError("invalid_transition", "This key has no webhook URL.");
+    }
+    const webhook = newWebhookSecret();
+    await tx
+      .update(apiKeys)
+      .set({ webhookSecretEnc: webhook.encrypted, updatedAt: new Date() })
+      .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)));
+    await audit(tx, actor, "key.webhook_secret_regenerated", row, null, null);
+    return { webhookSecret: webhook.secret };
+  });
+}
+
+/**
+ * Applies each affected organization's leak policy to the reported keys, once per key: a key
+ * already reported keeps its first report (repeats change nothing). One lookup by hash for the
+ * whole report; nothing but the hash selects a key. Returns what was done, for logs and tests
+ * only: the reporter is never told.
+ */
+export async function applyLeakReport(
+  db: Db,
+  candidates: readonly LeakCandidate[],
+  now = new Date(),
+): Promise<{ id: string; action: string }[]> {
+  if (candidates.length === 0) return [];
+  const byHash = new Map(candidates.map((c) => [c.hash, c]));
+  const matches = await db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.hash, [...byHash.keys()]), isNull(apiKeys.leakedAt)));
+  const done: { id: string; action: string }[] = [];
+  for (const match of matches) {
+    const report = byHash.get(match.hash);
+    await db.transaction(async (tx) => {
+      const [row] = await lockKeysForUpdate(tx, match.organizationId, [match.id]);
+      if (!row || row.leakedAt) return;
+      const policy = await getKeyPolicy(tx, match.organizationId);
+      const action =
+        row.status === "revoked" || policy.leakAction === "notify"
+          ? "notify"
+          : policy.leakAction === "revoke"
+            ? "revoke"
+            : row.status === "disabled"
+              ? "notify"
+              : "disable";
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({
+          leakedAt: now,
+          updatedAt: now,
+          ...(action === "disable"
+            ? { status: "disabled" as const, disabledAt: now, disabledReason: "leaked" }
+            : {}),
+          ...(action === "revoke" ? { status: "revoked" as const, revokedAt: now } : {}),
+        })
+        .where(and(eq(apiKeys.organizationId, match.organizationId), eq(apiKeys.id, row.id)))
+        .returning();
+      if (!updated) return;
+      await audit(
+        tx,
+        { organizationId: match.organizationId, userId: null, label: "Leak report" },
+        "key.leaked",
+        row,
+        snapshot(row),
+        snapshot(updated),
+        { url: report?.url ?? null, source: report?.source ?? null, policy: action },
+      );
+      await notifyKeysChanged(tx, [row.hash]);
+      done.push({ id: row.id, action });
+    });
+  }
+  return done;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Disables the active keys of organizations whose policy sets an idle limit and that have not
+ * been used for that long. A key never used counts from its creation; an admin's later change
+ * (such as enabling it again) restarts the count. Safe to run any number of times.
+ */
+export async function disableIdleKeys(db: Db, now = new Date()): Promise<{ id: string }[]> {
+  const disabled: { id: string }[] = [];
+  for (const { organizationId, days } of await idlePolicies(db)) {
+    const cutoff = new Date(now.getTime() - days * DAY);
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(
+          and(
+            eq(apiKeys.organizationId, organizationId),
+            eq(apiKeys.status, "active"),
+            sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff.toISOString()}::timestamptz`,
+            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+          ),
+        );
+      if (rows.length === 0) return;
+      const locked = await lockKeysForUpdate(
+        tx,
+        organizationId,
+        rows.map((r) => r.id),
+      );
+      const actor: Actor = { organizationId, userId: null, label: "Key policy" };
+      for (const row of locked) {
+        if (row.status !== "active") continue;
+        await tx
+          .update(apiKeys)
+          .set({ status: "disabled", disabledAt: now, disabledReason: "inactive", updatedAt: now })
+          .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, row.id)));
+        await audit(
+          tx,
+          actor,
+          "key.disabled",
+          row,
+          snapshot(row),
+          snapshot({ ...row, status: "disabled" }),
+          { reason: "inactive", unusedDays: days },
+        );
+        disabled.push({ id: row.id });
+      }
+      await notifyKeysChanged(
+        tx,
+        locked.map((r) => r.hash),
+      );
+    });
+  }
+  return disabled;
+}
+
+/** Saves the organization's key policy with an audit row of what changed. */
+export async function updateKeyPolicy(
+  db: Db,
+  actor: Actor,
+  policy: KeyPolicy,
+): Promise<{ changed: boolean }> {
+  return db.transaction(async (tx) => {
+    const before = await getKeyPolicy(tx, actor.organizationId);
+    if (JSON.stringify(before) === JSON.stringify({ ...before, ...policy })) {
+      return { changed: false };
+    }
+    await saveKeyPolicy(tx, actor.organizationId, actor.userId, policy);
+    await audit(tx, actor, "policy.updated", null, before, policy);
+    return { changed: true };
   });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sanitizeForwardedHeaders } from "@/lib/forwarded";
-import type { IpRange } from "@/lib/ip";
+import { sanitizeForwardedHeaders } from "@/lib/net/forwarded";
+import type { IpRange } from "@/lib/net/ip";
 
 /**
  * Wraps a node:http request listener so that, before anything else reads the request, its client

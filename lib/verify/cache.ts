@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { KeyRecord } from "./types";
+import type { KeyRecord } from "./ports";
 
 export type CacheOptions = {
   max?: number;

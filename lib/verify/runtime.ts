@@ -1,13 +1,13 @@
-import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
-import { getDb, listen } from "@/db";
+import { getDb, listen, notify } from "@/db";
+import { processGlobal } from "@/db/process-global";
 import { KEY_CHANGED_CHANNEL } from "@/db/queries/api-keys";
 import { env } from "@/lib/env";
 import { getRedis } from "@/lib/limiter";
 import { onShutdown } from "@/lib/shutdown";
 import { KeyCache } from "./cache";
+import { FixedWindowKeyLimiter } from "./key-limiter";
 import { KeyChangeListener } from "./listener";
-import { KeyRateLimiterImpl } from "./rate-limit";
 import { DbKeyStore } from "./store";
 import { UsageBuffer } from "./usage";
 import { Verifier } from "./verifier";
@@ -27,6 +27,8 @@ export type RuntimeOptions = {
   flushMs: number;
   heartbeatMs?: number;
   cache?: KeyCache;
+  /** The verifier's clock (expiry); tests pass their own. */
+  now?: () => number;
 };
 
 /** Logs without key material: only the error's kind and code. */
@@ -43,8 +45,12 @@ export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
   const verifier = new Verifier({
     store: new DbKeyStore(db),
     cache,
-    limiter: new KeyRateLimiterImpl({ redis: options.redis, windowSeconds: options.windowSeconds }),
+    limiter: new FixedWindowKeyLimiter({
+      redis: options.redis,
+      windowSeconds: options.windowSeconds,
+    }),
     defaultRateLimitPerMinute: options.defaultRateLimitPerMinute,
+    now: options.now,
     onStoreError: logIncident("key store unreachable, refusing requests (503)"),
   });
   const usage = new UsageBuffer({
@@ -56,9 +62,7 @@ export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
     cache,
     channel: KEY_CHANGED_CHANNEL,
     listen: (channel, onMessage, onListen) => listen(channel, onMessage, onListen),
-    notify: async (channel, payload) => {
-      await getDb().execute(sql`select pg_notify(${channel}, ${payload})`);
-    },
+    notify: (channel, payload) => notify(getDb(), channel, [payload]),
     heartbeatMs: options.heartbeatMs,
     onError: logIncident("key change listener"),
   });
@@ -78,20 +82,20 @@ export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
   };
 }
 
-const key = Symbol.for("latchkey.verifyRuntime");
-const g = globalThis as Record<symbol, unknown>;
+const holder = processGlobal("verifyRuntime", () => ({
+  runtime: undefined as VerifyRuntime | undefined,
+}));
 
 /** The process-wide verifier with its cache, change listener and usage buffer. */
 export function getVerifyRuntime(): VerifyRuntime {
-  const existing = g[key] as VerifyRuntime | undefined;
-  if (existing) return existing;
+  if (holder.runtime) return holder.runtime;
   const config = env();
   const runtime = createVerifyRuntime({
-    redis: config.REDIS_URL ? getRedis(config.REDIS_URL) : undefined,
+    redis: getRedis(config.REDIS_URL),
     defaultRateLimitPerMinute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
     flushMs: config.USAGE_FLUSH_MS,
   });
-  g[key] = runtime;
+  holder.runtime = runtime;
   void runtime.start();
   onShutdown("verify-runtime", () => runtime.stop());
   return runtime;
@@ -99,5 +103,5 @@ export function getVerifyRuntime(): VerifyRuntime {
 
 /** Installs a runtime as the process-wide one (tests), or removes it. */
 export function setVerifyRuntime(runtime: VerifyRuntime | undefined): void {
-  g[key] = runtime;
+  holder.runtime = runtime;
 }

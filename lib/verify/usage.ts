@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { type UsageBucket, writeUsage } from "@/db/queries/usage";
 
 export type UsageEvent = {
   keyId: string;
@@ -12,18 +12,11 @@ export type UsageEvent = {
   at: number;
   /** False for requests refused after the key was identified (scope, IP, rate limit). */
   verified: boolean;
+  /** The scopes the route required: what the key actually needed (least-privilege hints). */
+  scopes?: readonly string[];
 };
 
-type Bucket = {
-  keyId: string;
-  organizationId: string;
-  minute: number;
-  method: string;
-  endpoint: string;
-  statusClass: number;
-  requests: number;
-  totalMs: number;
-};
+type Bucket = UsageBucket;
 
 /**
  * Counts requests in memory and writes them in one batched upsert per flush, instead of a write
@@ -32,6 +25,8 @@ type Bucket = {
 export class UsageBuffer {
   private buckets = new Map<string, Bucket>();
   private lastUsed = new Map<string, number>();
+  /** Keys refused by their rate limit, per minute: a `key.rate_limited` webhook each, at flush. */
+  private rateLimited = new Map<string, { keyId: string; minute: number }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -78,7 +73,11 @@ export class UsageBuffer {
         statusClass,
         requests: 1,
         totalMs: event.durationMs,
+        scopes: event.scopes ?? [],
       });
+    }
+    if (!event.verified && event.status === 429) {
+      this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
     }
     if (event.verified) {
       const last = this.lastUsed.get(event.keyId) ?? 0;
@@ -93,10 +92,13 @@ export class UsageBuffer {
     if (this.buckets.size === 0 && this.lastUsed.size === 0) return;
     const buckets = [...this.buckets.values()];
     const lastUsed = [...this.lastUsed.entries()];
+    const rateLimited = this.rateLimited;
     this.buckets = new Map();
     this.lastUsed = new Map();
-    this.flushing = this.write(buckets, lastUsed)
+    this.rateLimited = new Map();
+    this.flushing = this.write(buckets, lastUsed, [...rateLimited.values()])
       .catch((error) => {
+        for (const [id, event] of rateLimited) this.rateLimited.set(id, event);
         // Put the counts back so the next flush tries again; nothing is lost to a blip.
         for (const b of buckets) this.merge(b);
         for (const [id, at] of lastUsed) {
@@ -119,38 +121,11 @@ export class UsageBuffer {
     } else this.buckets.set(id, { ...b });
   }
 
-  private async write(buckets: Bucket[], lastUsed: [string, number][]): Promise<void> {
-    await this.deps.db().transaction(async (tx) => {
-      for (let i = 0; i < buckets.length; i += 1000) {
-        const rows = sql.join(
-          buckets
-            .slice(i, i + 1000)
-            .map(
-              (b) =>
-                sql`(${b.keyId}::uuid, ${b.organizationId}::uuid, to_timestamp(${b.minute / 1000}), ${b.method}, ${b.endpoint}, ${b.statusClass}::int, ${b.requests}::bigint, ${Math.round(b.totalMs)}::bigint)`,
-            ),
-          sql`, `,
-        );
-        // A key deleted meanwhile (cascade) drops its rows instead of failing the batch.
-        await tx.execute(sql`
-          insert into api_key_usage
-            (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-          select v.* from (values ${rows}) as v(key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-          where exists (select 1 from api_keys k where k.id = v.key_id)
-          on conflict (key_id, minute, method, endpoint, status_class) do update set
-            requests = api_key_usage.requests + excluded.requests,
-            total_duration_ms = api_key_usage.total_duration_ms + excluded.total_duration_ms`);
-      }
-      if (lastUsed.length) {
-        const rows = sql.join(
-          lastUsed.map(([id, at]) => sql`(${id}::uuid, to_timestamp(${at / 1000}))`),
-          sql`, `,
-        );
-        await tx.execute(sql`
-          update api_keys k set last_used_at = greatest(k.last_used_at, v.at)
-          from (values ${rows}) as v(id, at)
-          where k.id = v.id`);
-      }
-    });
+  private async write(
+    buckets: Bucket[],
+    lastUsed: [string, number][],
+    rateLimited: { keyId: string; minute: number }[],
+  ): Promise<void> {
+    await writeUsage(this.deps.db(), buckets, lastUsed, rateLimited);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "@/lib/keys/format";
-import { KeyRateLimiterImpl } from "./rate-limit";
-import type { KeyRecord, KeyStore } from "./types";
+import { FixedWindowKeyLimiter } from "./key-limiter";
+import type { KeyRecord, KeyStore } from "./ports";
 import { Verifier } from "./verifier";
 
 // Bugs a mutation run planted that no test noticed: each case here fails on one of them.
@@ -26,7 +26,7 @@ function record(patch: Partial<KeyRecord> = {}): KeyRecord {
 function verifierWith(store: KeyStore) {
   return new Verifier({
     store,
-    limiter: new KeyRateLimiterImpl({ keyPrefix: `s${Math.random()}` }),
+    limiter: new FixedWindowKeyLimiter({ keyPrefix: `s${Math.random()}` }),
     defaultRateLimitPerMinute: 600,
   });
 }
@@ -162,7 +162,7 @@ describe("what a refusal carries", () => {
       const { key } = generateApiKey("lk", "live");
       const verifier = new Verifier({
         store: { findByHash: () => new Promise(() => {}) },
-        limiter: new KeyRateLimiterImpl({ keyPrefix: `h${Math.random()}` }),
+        limiter: new FixedWindowKeyLimiter({ keyPrefix: `h${Math.random()}` }),
         defaultRateLimitPerMinute: 600,
         lookupTimeoutMs: 50,
       });

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { parseIpAllowlist } from "@/lib/ip";
 import { generateApiKey, hashApiKey } from "@/lib/keys/format";
+import { parseIpAllowlist } from "@/lib/net/ip";
 import { KeyCache } from "./cache";
+import { FixedWindowKeyLimiter } from "./key-limiter";
 import { KeyChangeListener } from "./listener";
-import { KeyRateLimiterImpl } from "./rate-limit";
-import type { KeyRecord, KeyStore } from "./types";
+import type { KeyRecord, KeyStore } from "./ports";
 import { Verifier } from "./verifier";
 
 function record(patch: Partial<KeyRecord> = {}): KeyRecord {
@@ -28,7 +28,7 @@ function setup(records: Record<string, KeyRecord> = {}, now = () => Date.now()) 
   const store: KeyStore = { findByHash: vi.fn(async (hash: string) => records[hash] ?? null) };
   const verifier = new Verifier({
     store,
-    limiter: new KeyRateLimiterImpl({ keyPrefix: `t${Math.random()}` }),
+    limiter: new FixedWindowKeyLimiter({ keyPrefix: `t${Math.random()}` }),
     defaultRateLimitPerMinute: 600,
     now,
   });
@@ -85,6 +85,9 @@ describe("Verifier", () => {
       [{ status: "disabled" }, "key_disabled"],
       [{ status: "revoked" }, "key_revoked"],
       [{ expiresAt: 1_000_000 }, "key_expired"],
+      // One precedence with the UI's badge (lib/keys/status.ts): revoked, then expired.
+      [{ status: "disabled", expiresAt: 1_000_000 }, "key_expired"],
+      [{ status: "revoked", expiresAt: 1_000_000 }, "key_revoked"],
     ] as const) {
       const { key, records } = keyFor(patch);
       const { verifier } = setup(records, () => now);

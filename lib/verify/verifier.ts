@@ -2,9 +2,11 @@
  * The key verifier, framework-free: credential in, decision out. The Next.js glue lives in
  * with-api-key.ts.
  */
-import { ipMatches } from "@/lib/ip";
+
+import type { ProblemCode } from "@/lib/api/problem";
 import { hashApiKey, parseApiKey } from "@/lib/keys/format";
-import type { ProblemCode } from "@/lib/verify/problem";
+import { type DisplayStatus, effectiveStatus } from "@/lib/keys/status";
+import { ipMatches } from "@/lib/net/ip";
 import { KeyCache } from "./cache";
 import {
   type KeyRateLimiter,
@@ -12,7 +14,7 @@ import {
   type KeyStore,
   type RateLimitState,
   StoreUnavailableError,
-} from "./types";
+} from "./ports";
 
 export type VerifyRequest = {
   /** The raw credential from the request, if any. */
@@ -46,6 +48,12 @@ export type VerifierDeps = {
   onStoreError?: (error: unknown) => void;
   /** A lookup slower than this counts as unreachable (fail closed instead of hanging). */
   lookupTimeoutMs?: number;
+};
+
+const REFUSALS: Record<Exclude<DisplayStatus, "active">, [ProblemCode, string]> = {
+  revoked: ["key_revoked", "This API key has been revoked."],
+  expired: ["key_expired", "This API key has expired."],
+  disabled: ["key_disabled", "This API key is disabled."],
 };
 
 const fail = (
@@ -96,12 +104,10 @@ export class Verifier {
 
   /** Status, expiry, IP, rate limit and scope checks on a known key. */
   async check(key: KeyRecord, request: VerifyRequest): Promise<VerifyResult> {
-    if (key.status === "revoked")
-      return fail(401, "key_revoked", "This API key has been revoked.", { key });
-    if (key.status === "disabled")
-      return fail(401, "key_disabled", "This API key is disabled.", { key });
-    if (key.expiresAt !== null && key.expiresAt <= this.now()) {
-      return fail(401, "key_expired", "This API key has expired.", { key });
+    const status = effectiveStatus(key, this.now());
+    if (status !== "active") {
+      const [code, detail] = REFUSALS[status];
+      return fail(401, code, detail, { key });
     }
     if (key.ipRestricted && !request.skipIpCheck) {
       if (!request.clientIp || !ipMatches(request.clientIp, key.allowedIps)) {

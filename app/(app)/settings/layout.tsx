@@ -1,10 +1,11 @@
 import type { ReactNode } from "react";
-import { SettingsNav } from "./settings-nav";
+import { SettingsNav } from "./_components/settings-nav";
 
 export default function SettingsLayout({ children }: { children: ReactNode }) {
   return (
-    <div className="flex flex-col gap-8 md:flex-row">
-      <aside className="md:w-52 md:shrink-0">
+    // The navigation sits beside the page only from 1280 px: below that the key table needs the width.
+    <div className="flex flex-col gap-6 xl:flex-row xl:gap-8">
+      <aside className="xl:w-52 xl:shrink-0">
         <p className="mb-2 px-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
           Organization settings
         </p>

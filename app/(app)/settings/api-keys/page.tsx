@@ -2,11 +2,14 @@ import type { Metadata } from "next";
 import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys } from "@/db/queries/api-keys";
+import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys, recentlyLeakedKeys } from "@/db/queries/api-keys";
+import { expiringKeys } from "@/db/queries/dashboard";
+import { getKeyPolicy } from "@/db/queries/key-policies";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
-import { effectiveStatus } from "@/lib/keys/status";
+import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import {
   oneOf,
   pageNumber,
@@ -14,10 +17,11 @@ import {
   type RawSearchParams,
   text,
 } from "@/lib/search-params";
-import { canManage, requireOrgContext } from "@/lib/session";
 import { BestPractices } from "./_components/best-practices";
 import { CreateKeyDialog } from "./_components/create-key-dialog";
+import { ExpiryBanner } from "./_components/expiry-banner";
 import { type KeyRowView, KeysTable } from "./_components/keys-table";
+import { LeakBanner } from "./_components/leak-banner";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 
@@ -37,12 +41,14 @@ export default async function ApiKeysPage({
   const ctx = await requireOrgContext();
   const parsed = parseSearchParams(querySchema, await searchParams);
   const query = { ...parsed, dir: parsed.dir ?? (parsed.sort === "name" ? "asc" : "desc") };
-  const { rows, total, page, size } = await listKeys(getDb(), ctx.organizationId, {
-    ...query,
-    size: 20,
-  });
-  const manage = canManage(ctx.role);
   const now = new Date();
+  const [{ rows, total, page, size }, expiring, policy, leaked] = await Promise.all([
+    listKeys(getDb(), ctx.organizationId, { ...query, size: 20 }),
+    expiringKeys(getDb(), ctx.organizationId, now, 3),
+    getKeyPolicy(getDb(), ctx.organizationId),
+    recentlyLeakedKeys(getDb(), ctx.organizationId),
+  ]);
+  const manage = canManage(ctx.role);
   const view: KeyRowView[] = rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -51,10 +57,12 @@ export default async function ApiKeysPage({
     masked: maskKey(row.prefix),
     scopes: row.scopes,
     status: effectiveStatus(row, now),
+    expiresSoon: isExpiringSoon(row, now),
     created: formatDate(row.createdAt),
     createdTitle: formatDateTime(row.createdAt),
     lastUsed: row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never",
     lastUsedTitle: row.lastUsedAt ? formatDateTime(row.lastUsedAt) : undefined,
+    leaked: row.leakedAt !== null,
   }));
   const filtered = query.q !== "" || query.status !== "all";
 
@@ -69,6 +77,9 @@ export default async function ApiKeysPage({
         </p>
       </div>
 
+      {leaked.length > 0 ? <LeakBanner keys={leaked} /> : null}
+      <ExpiryBanner count={expiring.total} names={expiring.rows.map((k) => k.name)} />
+
       <section aria-labelledby="api-keys-heading" className="space-y-3">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div>
@@ -82,7 +93,10 @@ export default async function ApiKeysPage({
             ) : null}
           </div>
           {manage ? (
-            <CreateKeyDialog defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE} />
+            <CreateKeyDialog
+              defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE}
+              maxLifetimeDays={policy.maxLifetimeDays}
+            />
           ) : null}
         </div>
 

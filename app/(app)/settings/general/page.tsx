@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
-import { canManage, requireOrgContext } from "@/lib/session";
-import { RenameForm } from "./rename-form";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
+import { RenameForm } from "./_components/rename-form";
 
 export const metadata: Metadata = { title: "General" };
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { listOrgMembers } from "@/db/queries/memberships";
-import { canManage, requireOrgContext } from "@/lib/session";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { AddMemberForm } from "./_components/add-member-form";
 import { MembersTable } from "./_components/members-table";
 

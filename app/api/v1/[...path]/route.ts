@@ -1,4 +1,4 @@
-import { problem } from "@/lib/verify/problem";
+import { problem } from "@/lib/api/problem";
 
 // Every /api/v1 path no route claims: problem+json like the rest of the API, not Next's HTML 404.
 const notFound = (request: Request) =>

@@ -6,18 +6,26 @@ import { AuditTable } from "@/components/audit-table";
 import { Badge, Card } from "@/components/ui/card";
 import { Th } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { getKey, listAuditEvents } from "@/db/queries/api-keys";
+import { getKey } from "@/db/queries/api-keys";
+import { searchAuditLog } from "@/db/queries/audit";
+import { rolledFrom, rolledInto } from "@/db/queries/key-pages";
+import { scopesUsed } from "@/db/queries/scope-usage";
+import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/db/queries/usage-stats";
+import { listDeliveries } from "@/db/queries/webhooks";
+import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
-import { keyStats, STATS_PERIODS, type StatsPeriod } from "@/lib/keys/stats";
-import { effectiveStatus } from "@/lib/keys/status";
+import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import { oneOf, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
-import { canManage, requireOrgContext } from "@/lib/session";
-import { EditKeyForm } from "../_components/edit-key-form";
 import { KeyActions } from "../_components/key-actions";
+import { KeySettingsForm } from "../_components/key-settings-form";
+import { LeakBanner } from "../_components/leak-banner";
+import { RollKeyDialog } from "../_components/roll-key-dialog";
+import { ScopesInUse } from "../_components/scopes-in-use";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
+import { WebhookSettings } from "../_components/webhook-settings";
 
 export const metadata: Metadata = { title: "API key" };
 
@@ -35,9 +43,12 @@ export default async function KeyDetailsPage({
   if (!z.uuid().safeParse(id).success) notFound();
   const key = await getKey(getDb(), ctx.organizationId, id);
   if (!key) notFound();
-  const [{ rows: events }, stats] = await Promise.all([
-    listAuditEvents(getDb(), ctx.organizationId, { keyId: id }),
+  const [{ rows: events }, stats, roll, used, deliveries] = await Promise.all([
+    searchAuditLog(getDb(), ctx.organizationId, { keyId: id }),
     keyStats(getDb(), ctx.organizationId, id, period),
+    rollLinks(ctx.organizationId, id),
+    scopesUsed(getDb(), ctx.organizationId, id),
+    listDeliveries(getDb(), ctx.organizationId, id),
   ]);
   const status = effectiveStatus(key);
   const manage = canManage(ctx.role);
@@ -50,7 +61,15 @@ export default async function KeyDetailsPage({
         {maskKey(key.prefix)}
       </span>,
     ],
-    ["Status", <StatusBadge key="s" status={status} />],
+    [
+      "Status",
+      <StatusBadge
+        key="s"
+        status={status}
+        expiresSoon={isExpiringSoon(key)}
+        leaked={key.leakedAt !== null}
+      />,
+    ],
     ["Environment", key.environment === "live" ? "Live" : "Test"],
     [
       "Scopes",
@@ -78,6 +97,8 @@ export default async function KeyDetailsPage({
     ["Rate limit", `${rate} requests per minute${key.rateLimitPerMinute ? "" : " (default)"}`],
   ];
   if (key.revokedAt) details.push(["Revoked", formatDateTime(key.revokedAt)]);
+  if (roll.from) details.push(["Rolled from", <RollLink key="rf" to={roll.from} />]);
+  if (roll.into) details.push(["Rolled into", <RollLink key="ri" to={roll.into} />]);
 
   return (
     <div className="space-y-6">
@@ -92,8 +113,14 @@ export default async function KeyDetailsPage({
           <h1 className="text-2xl font-semibold">{key.name}</h1>
           {key.description ? <p className="text-sm text-zinc-600">{key.description}</p> : null}
         </div>
-        {manage ? <KeyActions id={key.id} name={key.name} status={status} /> : null}
+        {manage ? (
+          <div className="flex gap-1.5">
+            <RollKeyDialog id={key.id} name={key.name} canRoll={status === "active"} />
+            <KeyActions id={key.id} name={key.name} status={status} />
+          </div>
+        ) : null}
       </div>
+      {key.leakedAt ? <LeakBanner keys={[key]} /> : null}
       <Card className="p-5">
         <h2 className="mb-3 text-base font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
@@ -105,9 +132,23 @@ export default async function KeyDetailsPage({
           ))}
         </dl>
         {manage && status !== "revoked" ? (
-          <EditKeyForm id={key.id} name={key.name} description={key.description ?? ""} />
+          <KeySettingsForm
+            keyId={key.id}
+            settings={{
+              name: key.name,
+              description: key.description,
+              scopes: key.scopes,
+              allowedIps: key.allowedIps,
+              rateLimitPerMinute: key.rateLimitPerMinute,
+              expiresLabel: key.expiresAt ? formatDateTime(key.expiresAt) : null,
+            }}
+            defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE}
+          />
         ) : null}
       </Card>
+      {status !== "revoked" ? (
+        <ScopesInUse id={key.id} granted={key.scopes} used={used} canNarrow={manage} />
+      ) : null}
       <Card className="p-5">
         <section aria-labelledby="usage-heading">
           <div className="flex flex-wrap items-center justify-between gap-2">
@@ -175,6 +216,14 @@ export default async function KeyDetailsPage({
           )}
         </section>
       </Card>
+      <Card className="p-5">
+        <WebhookSettings
+          id={key.id}
+          webhookUrl={key.webhookUrl}
+          deliveries={deliveries}
+          manage={manage && status !== "revoked"}
+        />
+      </Card>
       <Card>
         <section aria-labelledby="audit-trail">
           <h2 id="audit-trail" className="px-4 pt-4 pb-2 text-base font-semibold">
@@ -184,5 +233,22 @@ export default async function KeyDetailsPage({
         </section>
       </Card>
     </div>
+  );
+}
+
+async function rollLinks(organizationId: string, id: string) {
+  const self = await getKey(getDb(), organizationId, id);
+  const [from, into] = await Promise.all([
+    rolledFrom(getDb(), organizationId, self?.rolledFromId ?? null),
+    rolledInto(getDb(), organizationId, id),
+  ]);
+  return { from, into };
+}
+
+function RollLink({ to }: { to: { id: string; name: string; prefix: string } }) {
+  return (
+    <Link href={`/settings/api-keys/${to.id}`} className="font-mono text-xs hover:underline">
+      {maskKey(to.prefix)}
+    </Link>
   );
 }

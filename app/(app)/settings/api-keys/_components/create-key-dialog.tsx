@@ -1,17 +1,32 @@
 "use client";
 
-import { type FormEvent, useState, useTransition } from "react";
+import { type FormEvent, startTransition, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { createApiKey } from "@/lib/actions/create-api-key";
-import type { FieldErrors } from "@/lib/actions/safe-action";
-import { SCOPES } from "@/lib/scopes";
+import { expirationOptions } from "@/lib/keys/policy";
+import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
+import { WebhookSecretCard } from "./webhook-secret-card";
 
-type Created = { id: string; key: string; prefix: string; name: string };
+type Created = {
+  id: string;
+  key: string;
+  prefix: string;
+  name: string;
+  webhookSecret?: string;
+};
 
-export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number }) {
+export function CreateKeyDialog({
+  defaultRateLimit,
+  maxLifetimeDays = null,
+}: {
+  defaultRateLimit: number;
+  /** The org's key policy: without "Never" and longer choices when set. */
+  maxLifetimeDays?: number | null;
+}) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
   const [confirmClose, setConfirmClose] = useState(false);
@@ -49,6 +64,7 @@ export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number
         ) : (
           <CreateKeyForm
             defaultRateLimit={defaultRateLimit}
+            maxLifetimeDays={maxLifetimeDays}
             onCancel={close}
             onCreated={setCreated}
           />
@@ -67,7 +83,7 @@ export function CreateKeyDialog({ defaultRateLimit }: { defaultRateLimit: number
   );
 }
 
-function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => void }) {
+export function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => void }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -101,6 +117,7 @@ function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => vo
           {copied ? "Copied to the clipboard." : ""}
         </p>
       </div>
+      {created.webhookSecret ? <WebhookSecretCard secret={created.webhookSecret} /> : null}
       <p className="text-sm text-zinc-600">
         Store it in a secret manager or an environment variable, never in source code.
       </p>
@@ -113,35 +130,34 @@ function KeyCopyCard({ created, onSaved }: { created: Created; onSaved: () => vo
 
 function CreateKeyForm({
   defaultRateLimit,
+  maxLifetimeDays,
   onCancel,
   onCreated,
 }: {
   defaultRateLimit: number;
+  maxLifetimeDays: number | null;
   onCancel: () => void;
   onCreated: (created: Created) => void;
 }) {
-  const [pending, startTransition] = useTransition();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string>();
-  const [expiration, setExpiration] = useState("never");
+  const { state, formAction, pending, fieldErrors, formError } = useFormAction(createApiKey);
+  const errors = fieldErrors ?? {};
+  const expirationChoices = expirationOptions(maxLifetimeDays);
+  const [expiration, setExpiration] = useState<string>(expirationChoices[0]?.value ?? "custom");
+  const submittedName = useRef("");
 
+  useEffect(() => {
+    if (!state?.ok) return;
+    toast.success(state.message ?? "API key created.");
+    onCreated({ ...state.data, name: submittedName.current });
+  }, [state, onCreated]);
+
+  // Submitted by hand rather than through `action` so that React does not reset the fields: after
+  // an error, everything typed (scopes, IPs, expiry) stays as it was.
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    startTransition(async () => {
-      const result = await createApiKey(data).catch(() => null);
-      if (!result) {
-        setFormError("Something went wrong. Nothing was created; try again.");
-        return;
-      }
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setFormError(result.fieldErrors ? undefined : result.error);
-        return;
-      }
-      toast.success(result.message ?? "API key created.");
-      onCreated({ ...result.data, name: String(data.get("name") ?? "").trim() });
-    });
+    submittedName.current = String(data.get("name") ?? "").trim();
+    startTransition(() => formAction(data));
   };
 
   const today = new Date();
@@ -162,42 +178,7 @@ function CreateKeyForm({
         {(aria) => <Textarea {...aria} name="description" rows={2} />}
       </Field>
 
-      <fieldset
-        className="space-y-2"
-        aria-describedby={errors.scopes ? "key-scopes-error" : undefined}
-      >
-        <legend className="text-sm font-medium text-zinc-800">Scopes</legend>
-        <div className="grid gap-2 sm:grid-cols-2">
-          {SCOPES.map((scope) => (
-            <div
-              key={scope.id}
-              className="flex items-start gap-2 rounded-md border border-zinc-200 p-2"
-            >
-              <input
-                id={`scope-${scope.id}`}
-                type="checkbox"
-                name="scopes"
-                value={scope.id}
-                aria-describedby={`scope-${scope.id}-desc`}
-                className="mt-0.5 size-4 accent-zinc-900"
-              />
-              <div className="min-w-0">
-                <label htmlFor={`scope-${scope.id}`} className="font-mono text-sm">
-                  {scope.id}
-                </label>
-                <p id={`scope-${scope.id}-desc`} className="text-xs text-zinc-500">
-                  {scope.description}
-                </p>
-              </div>
-            </div>
-          ))}
-        </div>
-        {errors.scopes ? (
-          <p id="key-scopes-error" className="text-sm text-red-600">
-            {errors.scopes.join(" ")}
-          </p>
-        ) : null}
-      </fieldset>
+      <ScopeCheckboxes idPrefix="key" error={errors.scopes} />
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-zinc-800">Environment</legend>
@@ -235,12 +216,11 @@ function CreateKeyForm({
               value={expiration}
               onChange={(e) => setExpiration(e.target.value)}
             >
-              <option value="never">Never</option>
-              <option value="7">7 days</option>
-              <option value="30">30 days</option>
-              <option value="60">60 days</option>
-              <option value="90">90 days</option>
-              <option value="custom">Custom date</option>
+              {expirationChoices.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
             </Select>
           )}
         </Field>
@@ -255,37 +235,24 @@ function CreateKeyForm({
         ) : null}
       </div>
 
-      <Field
-        id="key-allowed-ips"
-        label="Allowed IPs"
-        error={errors.allowedIps}
-        hint="Addresses or CIDR ranges, separated by commas or new lines. Empty allows any IP."
-      >
-        {(aria) => (
-          <Textarea
-            {...aria}
-            name="allowedIps"
-            rows={2}
-            placeholder="203.0.113.0/24, 2001:db8::1"
-            className="font-mono"
-          />
-        )}
-      </Field>
-      <Field
-        id="key-rate-limit"
-        label="Rate limit (requests per minute)"
+      <AllowedIpsField idPrefix="key" error={errors.allowedIps} />
+      <RateLimitField
+        idPrefix="key"
+        defaultRateLimit={defaultRateLimit}
         error={errors.rateLimitPerMinute}
-        hint={`Empty uses the default of ${defaultRateLimit} requests per minute.`}
+      />
+      <Field
+        id="key-webhook-url"
+        label="Webhook URL"
+        error={errors.webhookUrl}
+        hint="Optional. Key events (expiring, rolled, disabled…) are POSTed here, signed."
       >
         {(aria) => (
           <Input
             {...aria}
-            type="number"
-            name="rateLimitPerMinute"
-            min={1}
-            step={1}
-            inputMode="numeric"
-            placeholder={String(defaultRateLimit)}
+            type="url"
+            name="webhookUrl"
+            placeholder="https://example.com/webhooks/latchkey"
           />
         )}
       </Field>

@@ -1,13 +1,12 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { useAction } from "@/hooks/use-action";
 import { disableApiKey } from "@/lib/actions/disable-api-key";
 import { enableApiKey } from "@/lib/actions/enable-api-key";
 import { revokeApiKey } from "@/lib/actions/revoke-api-key";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import type { DisplayStatus } from "@/lib/keys/status";
 
 /** Disable / Enable / Revoke for one key; nothing for a revoked one. */
@@ -20,32 +19,22 @@ export function KeyActions({
   name: string;
   status: DisplayStatus;
 }) {
-  const [pending, startTransition] = useTransition();
-  const [running, setRunning] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const disable = useAction(disableApiKey);
+  const enable = useAction(enableApiKey);
+  const revoke = useAction(revokeApiKey, { onSettled: () => setConfirming(false) });
+  const busy = disable.pending || enable.pending || revoke.pending;
   if (status === "revoked") return null;
 
-  const run = (label: string, action: (input: { id: string }) => Promise<ActionResult>) => {
-    setRunning(label);
-    startTransition(async () => {
-      const result = await action({ id }).catch(() => null);
-      if (!result) toast.error("Something went wrong. Nothing was changed.");
-      else if (result.ok) toast.success(result.message ?? "Done.");
-      else toast.error(result.error);
-      setConfirming(false);
-      setRunning(null);
-    });
-  };
-
   return (
-    <div className="flex justify-end gap-1.5">
+    <div className="flex flex-wrap justify-end gap-1.5">
       {status === "active" ? (
         <Button
           variant="secondary"
           size="sm"
-          pending={pending && running === "disable"}
-          disabled={pending}
-          onClick={() => run("disable", disableApiKey)}
+          pending={disable.pending}
+          disabled={busy}
+          onClick={() => disable.run({ id })}
         >
           Disable
         </Button>
@@ -54,9 +43,9 @@ export function KeyActions({
         <Button
           variant="secondary"
           size="sm"
-          pending={pending && running === "enable"}
-          disabled={pending}
-          onClick={() => run("enable", enableApiKey)}
+          pending={enable.pending}
+          disabled={busy}
+          onClick={() => enable.run({ id })}
         >
           Enable
         </Button>
@@ -65,7 +54,7 @@ export function KeyActions({
         variant="ghost"
         size="sm"
         className="text-red-600"
-        disabled={pending}
+        disabled={busy}
         onClick={() => setConfirming(true)}
       >
         Revoke
@@ -76,8 +65,8 @@ export function KeyActions({
         title={`Revoke “${name}”?`}
         description="Requests with this key will be refused at once, and it cannot be enabled again. Check “Last used” to make sure nothing still depends on it."
         confirmLabel="Revoke key"
-        pending={pending}
-        onConfirm={() => run("revoke", revokeApiKey)}
+        pending={revoke.pending}
+        onConfirm={() => revoke.run({ id })}
       />
     </div>
   );

@@ -1,29 +1,16 @@
-"use client";
-
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { RequestsChart } from "@/components/requests-chart";
 
 export function UsageChart({
   daily,
 }: {
   daily: { date: string; requests: number; errors: number }[];
 }) {
-  const data = daily.map((d) => ({ ...d, ok: d.requests - d.errors, label: d.date.slice(5) }));
   const total = daily.reduce((n, d) => n + d.requests, 0);
   return (
-    <figure aria-label="Requests per day" className="h-56 w-full">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-          <Tooltip />
-          <Bar dataKey="ok" name="Successful" stackId="r" fill="#18181b" />
-          <Bar dataKey="errors" name="Errors" stackId="r" fill="#dc2626" />
-        </BarChart>
-      </ResponsiveContainer>
-      <figcaption className="sr-only">
-        {total} requests over {daily.length} days, per UTC day.
-      </figcaption>
-    </figure>
+    <RequestsChart
+      label="Requests per day"
+      data={daily.map((d) => ({ label: d.date.slice(5), requests: d.requests, errors: d.errors }))}
+      caption={`${total} requests over ${daily.length} days, per UTC day.`}
+    />
   );
 }

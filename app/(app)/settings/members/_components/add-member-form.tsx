@@ -1,26 +1,15 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
-import { toast } from "sonner";
 import { SubmitButton } from "@/components/ui/button";
-import { Field, FormError, Input, Select } from "@/components/ui/field";
+import { Field, FormError, FormSuccess, Input, Select } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { addMember } from "@/lib/actions/add-member";
-import type { ActionResult } from "@/lib/actions/safe-action";
 
 export function AddMemberForm({ canAssignOwner }: { canAssignOwner: boolean }) {
-  const formRef = useRef<HTMLFormElement>(null);
-  const [state, action] = useActionState(
-    (_prev: ActionResult | null, form: FormData) => addMember(form),
-    null,
-  );
-  useEffect(() => {
-    if (state?.ok) toast.success(state.message ?? "Member added.");
-  }, [state]);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { formAction, fieldErrors: errors, values, formError, message } = useFormAction(addMember);
   return (
-    <form ref={formRef} action={action} className="space-y-3" noValidate>
-      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+    <form action={formAction} className="space-y-3" noValidate>
+      <FormError message={formError} />
       <div className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
         <Field id="member-email" label="Email" error={errors?.email}>
           {(aria) => (
@@ -47,6 +36,7 @@ export function AddMemberForm({ canAssignOwner }: { canAssignOwner: boolean }) {
           <SubmitButton>Add member</SubmitButton>
         </div>
       </div>
+      <FormSuccess message={message} />
     </form>
   );
 }

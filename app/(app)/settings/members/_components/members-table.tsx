@@ -1,10 +1,8 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
-import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Th, theadClass } from "@/components/ui/table";
+import { useAction } from "@/hooks/use-action";
 import { changeMemberRole } from "@/lib/actions/change-member-role";
 import { removeMember } from "@/lib/actions/remove-member";
 
@@ -17,25 +15,27 @@ export function MembersTable(props: {
   canManageOwners: boolean;
 }) {
   return (
-    <table className="w-full text-left text-sm">
-      <thead className={theadClass}>
-        <tr>
-          <Th>Name</Th>
-          <Th>Email</Th>
-          <Th>Role</Th>
-          {props.canManage ? (
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-zinc-100">
-        {props.members.map((m) => (
-          <MemberRow key={m.userId} member={m} {...props} />
-        ))}
-      </tbody>
-    </table>
+    <div className="relative overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className={theadClass}>
+          <tr>
+            <Th>Name</Th>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            {props.canManage ? (
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {props.members.map((m) => (
+            <MemberRow key={m.userId} member={m} {...props} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -50,16 +50,10 @@ function MemberRow({
   canManage: boolean;
   canManageOwners: boolean;
 }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const changeRole = useAction(changeMemberRole);
+  const remove = useAction(removeMember);
+  const pending = changeRole.pending || remove.pending;
   const editable = canManage && (member.role !== "owner" || canManageOwners);
-  const run = (fn: () => ReturnType<typeof removeMember>) =>
-    startTransition(async () => {
-      const result = await fn();
-      if (result.ok) toast.success(result.message ?? "Saved.");
-      else toast.error(result.error);
-      router.refresh();
-    });
   return (
     <tr>
       <td className="px-4 py-2.5 font-medium">
@@ -77,7 +71,7 @@ function MemberRow({
             disabled={pending}
             onChange={(e) => {
               const role = e.target.value as Member["role"];
-              run(() => changeMemberRole({ userId: member.userId, role }));
+              changeRole.run({ userId: member.userId, role });
             }}
           >
             <option value="member">member</option>
@@ -94,9 +88,10 @@ function MemberRow({
             <Button
               variant="ghost"
               size="sm"
-              pending={pending}
+              pending={remove.pending}
+              disabled={pending}
               aria-label={`Remove ${member.email}`}
-              onClick={() => run(() => removeMember({ userId: member.userId }))}
+              onClick={() => remove.run({ userId: member.userId })}
             >
               Remove
             </Button>

@@ -1,10 +1,8 @@
-import { z } from "zod";
 import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
+import { verifyKeyBody } from "@/lib/api/public-schemas";
 import { getVerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
-
-const schema = z.strictObject({ key: z.string().max(256) });
 
 /**
  * Lets the organization's own services check a key they were given. Keys of other organizations
@@ -13,7 +11,7 @@ const schema = z.strictObject({ key: z.string().max(256) });
  */
 export const POST = withApiKey(
   async (request, { organization }) => {
-    const body = await parseJsonBody(request, schema);
+    const body = await parseJsonBody(request, verifyKeyBody);
     if (!body.ok) return body.response;
     const result = await getVerifyRuntime().verifier.verify({
       key: body.data.key,
@@ -27,7 +25,7 @@ export const POST = withApiKey(
         { status: 503, headers: { "cache-control": "no-store" } },
       );
     }
-    const key = result.ok ? result.key : result.key;
+    const { key } = result;
     if (!key || key.organizationId !== organization.id) {
       return Response.json(nullResult("invalid_key"));
     }

@@ -1,0 +1,74 @@
+import { getDb } from "@/db";
+import { getKey } from "@/db/queries/api-keys";
+import { scopesUsed } from "@/db/queries/scope-usage";
+import { parseJsonBody } from "@/lib/api/body";
+import { methodsNotAllowed } from "@/lib/api/methods";
+import {
+  escalation,
+  json,
+  keyActor,
+  keyIdOf,
+  notFound,
+  serviceCall,
+  toApiKey,
+} from "@/lib/api/route";
+import { updateApiKeyBody } from "@/lib/api/schemas";
+import { changeKeyStatus, updateKey } from "@/lib/keys/service";
+import { withApiKey } from "@/lib/verify/with-api-key";
+
+type Params = { id: string };
+
+export const GET = withApiKey<Params>(
+  async (_request, { organization, params }) => {
+    const id = keyIdOf(params);
+    const row = id ? await getKey(getDb(), organization.id, id) : null;
+    if (!row) return notFound();
+    return json({
+      ...toApiKey(row),
+      scopesUsed: await scopesUsed(getDb(), organization.id, row.id),
+    });
+  },
+  { scopes: ["api_keys:read"] },
+);
+
+export const PATCH = withApiKey<Params>(
+  async (request, ctx) => {
+    const id = keyIdOf(ctx.params);
+    if (!id) return notFound();
+    const body = await parseJsonBody(request, updateApiKeyBody);
+    if (!body.ok) return body.response;
+    const target = await getKey(getDb(), ctx.organization.id, id);
+    if (!target) return notFound();
+    // New scopes are a grant; so is switching a disabled key back on with the scopes it has.
+    const granted = [
+      ...(body.data.scopes ?? []),
+      ...(body.data.status === "active" && target.status === "disabled" ? target.scopes : []),
+    ];
+    const refused = escalation(ctx.key.scopes, granted);
+    if (refused) return refused;
+    const actor = await keyActor(ctx);
+    const result = await serviceCall(() => updateKey(getDb(), actor, id, body.data));
+    if (!result.ok) return result.response;
+    const row = await getKey(getDb(), ctx.organization.id, id);
+    if (!row) return notFound();
+    const { webhookSecret } = result.data;
+    return json({ ...toApiKey(row), ...(webhookSecret ? { webhookSecret } : {}) });
+  },
+  { scopes: ["api_keys:write"] },
+);
+
+/** Revokes the key. Revoking a revoked key is not an error: the result is the same. */
+export const DELETE = withApiKey<Params>(
+  async (_request, ctx) => {
+    const id = keyIdOf(ctx.params);
+    if (!id) return notFound();
+    const actor = await keyActor(ctx);
+    const result = await serviceCall(() => changeKeyStatus(getDb(), actor, [id], "revoke"));
+    if (!result.ok) return result.response;
+    const row = await getKey(getDb(), ctx.organization.id, id);
+    return row ? json(toApiKey(row)) : notFound();
+  },
+  { scopes: ["api_keys:write"] },
+);
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

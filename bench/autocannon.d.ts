@@ -1,0 +1,34 @@
+// autocannon ships no types; only what the bench uses.
+declare module "autocannon" {
+  type Request = {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    setupRequest?: (request: Request) => Request;
+  };
+  type Options = {
+    url: string;
+    connections?: number;
+    duration?: number;
+    amount?: number;
+    headers?: Record<string, string>;
+    requests?: Request[];
+  };
+  type Result = {
+    requests: { total: number; average: number };
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    "2xx": number;
+    statusCodeStats: Record<string, { count: number }>;
+  };
+  type Instance = Promise<Result> & {
+    on(
+      event: "response",
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): void;
+  };
+  function autocannon(options: Options): Instance;
+  export default autocannon;
+}

@@ -1,0 +1,73 @@
+/** Bench data: organizations, real keys (so the server can verify them) and 90 days of usage. */
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { memberships, organizations, users } from "@/db/schema";
+import { generateApiKey } from "@/lib/keys/format";
+import { seedKeys } from "@/tests/factories";
+
+export type BenchKey = { key: string; hash: string };
+
+export async function createBenchOrg(db: Db, name: string): Promise<string> {
+  const [org] = await db.insert(organizations).values({ name }).returning();
+  const [user] = await db
+    .insert(users)
+    .values({
+      name: `${name} owner`,
+      email: `${crypto.randomUUID()}@bench.test`,
+      passwordHash: "x",
+    })
+    .returning();
+  if (!org || !user) throw new Error("seed failed");
+  await db.insert(memberships).values({ organizationId: org.id, userId: user.id, role: "owner" });
+  return org.id;
+}
+
+/**
+ * Inserts n working keys (scope customers:read, a limit no benchmark reaches) and returns them.
+ * Only the bench holds the full keys, as a client would.
+ */
+export async function insertRealKeys(
+  db: Db,
+  organizationId: string,
+  n: number,
+): Promise<BenchKey[]> {
+  const keys = Array.from({ length: n }, () => generateApiKey("lk", "live"));
+  for (let i = 0; i < keys.length; i += 1000) {
+    const rows = keys
+      .slice(i, i + 1000)
+      .map(
+        (k, j) =>
+          sql`(${organizationId}::uuid, ${`bench-${i + j}`}, 'live', ${k.prefix}, ${k.hash}, array['customers:read'], 1000000000)`,
+      );
+    await db.execute(sql`
+      insert into api_keys (organization_id, name, environment, prefix, hash, scopes, rate_limit_per_minute)
+      values ${sql.join(rows, sql`, `)}`);
+  }
+  return keys.map(({ key, hash }) => ({ key, hash }));
+}
+
+/** Keys with a valid checksum that no organization has. */
+export function unknownKeys(n: number): string[] {
+  return Array.from({ length: n }, () => generateApiKey("lk", "live").key);
+}
+
+/** Well-formed keys whose checksum does not match. */
+export function badChecksumKeys(keys: readonly BenchKey[]): string[] {
+  return keys.map(
+    ({ key }) => `${key.slice(0, -6)}${key.endsWith("000000") ? "111111" : "000000"}`,
+  );
+}
+
+export async function seedKeyList(organizationId: string, n: number): Promise<void> {
+  await seedKeys(organizationId, n);
+}
+
+/** One usage row per minute over the last 90 days, over three endpoints, 5% errors. */
+export async function seedNinetyDaysOfUsage(db: Db, organizationId: string, keyId: string) {
+  await db.execute(sql`
+    insert into api_key_usage (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
+    select ${keyId}::uuid, ${organizationId}::uuid, date_trunc('minute', now()) - (i || ' minutes')::interval, 'GET',
+           (array['/api/v1/me', '/api/v1/customers', '/api/v1/keys/verify'])[1 + i % 3],
+           case when i % 20 = 0 then 400 else 200 end, 1 + i % 7, 5 * (1 + i % 7)
+    from generate_series(0, 90 * 1440 - 1) as i`);
+}

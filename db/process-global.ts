@@ -1,0 +1,11 @@
+/**
+ * One value per process, however many copies of a module are loaded: server.ts and each of
+ * Next's server bundles evaluate their own copy, and hot reload evaluates them again. It lives in
+ * db/, the lowest layer, so both db/ and lib/ can use it without db/ depending on lib/.
+ */
+export function processGlobal<T>(name: string, create: () => T): T {
+  const key = Symbol.for(`latchkey.${name}`);
+  const store = globalThis as Record<symbol, unknown>;
+  if (!(key in store)) store[key] = create();
+  return store[key] as T;
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ROLES } from "@/db/enums";
+
+/**
+ * Text people type: no control characters (a NUL byte is refused by PostgreSQL — a 500, not a
+ * field error — and the rest only hide things in lists). Tabs and newlines stay allowed.
+ */
+export const plainText = (schema: z.ZodString) =>
+  schema.refine(
+    (v) => !/\p{Cc}/u.test(v.replace(/[\t\n\r]/g, "")),
+    "Remove the control characters.",
+  );
+
+export const emailSchema = z
+  .string({ error: "Enter your email." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email.")
+  .max(254, "Email must be at most 254 characters.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const passwordSchema = z
+  .string({ error: "Enter a password." })
+  .min(8, "Password must be at least 8 characters.")
+  .max(256, "Password must be at most 256 characters.");
+
+export const personNameSchema = plainText(
+  z
+    .string({ error: "Enter your name." })
+    .trim()
+    .min(1, "Enter your name.")
+    .max(100, "Name must be at most 100 characters."),
+);
+
+export const organizationNameSchema = plainText(
+  z
+    .string({ error: "Enter an organization name." })
+    .trim()
+    .min(1, "Enter an organization name.")
+    .max(100, "Organization name must be at most 100 characters."),
+);
+
+export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
+
+export const signUpSchema = z.object({
+  name: personNameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  organization: organizationNameSchema,
+});
+
+export const signInSchema = z.object({
+  email: z.string({ error: "Enter your email." }).trim().min(1, "Enter your email.").max(254),
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
+});

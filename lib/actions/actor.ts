@@ -1,0 +1,11 @@
+import type { OrgContext } from "@/lib/auth/session";
+import type { Actor } from "@/lib/keys/service";
+
+/** Who the audit trail names for a change made from the settings pages. */
+export function actorOf(ctx: OrgContext): Actor {
+  return {
+    organizationId: ctx.organizationId,
+    userId: ctx.user.id,
+    label: `${ctx.user.name} <${ctx.user.email}>`,
+  };
+}

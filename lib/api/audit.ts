@@ -1,0 +1,47 @@
+import type { z } from "zod";
+import type { AuditFilters } from "@/db/queries/audit";
+import type { auditEventSchema } from "./schemas";
+
+/** "2026-01-31" means the whole day (UTC); a date-time means that instant. */
+export function auditRange(from?: string, to?: string): Pick<AuditFilters, "from" | "to"> {
+  const day = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+  return {
+    from: from ? new Date(day(from) ? `${from}T00:00:00Z` : from) : undefined,
+    to: to
+      ? day(to)
+        ? new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000)
+        : new Date(to)
+      : undefined,
+  };
+}
+
+type Row = {
+  id: string;
+  createdAt: Date;
+  action: string;
+  actorLabel: string;
+  actorUserId: string | null;
+  actorKeyId: string | null;
+  keyId: string | null;
+  keyName: string | null;
+  before: unknown;
+  after: unknown;
+  metadata: unknown;
+};
+
+const asRecord = (v: unknown) =>
+  v && typeof v === "object" ? (v as Record<string, unknown>) : null;
+
+export function toAuditEvent(row: Row): z.input<typeof auditEventSchema> {
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    action: row.action,
+    actor: { label: row.actorLabel, userId: row.actorUserId, keyId: row.actorKeyId },
+    keyId: row.keyId,
+    keyName: row.keyName,
+    before: asRecord(row.before),
+    after: asRecord(row.after),
+    metadata: asRecord(row.metadata),
+  };
+}
