@@ -33,7 +33,7 @@ test("a key reported as leaked is disabled, refused, and flagged in the list and
   await expect(row).toContainText("Disabled");
   await row.getByRole("link", { name: "Leaky integration" }).click();
   await expect(page).toHaveURL(/\/settings\/api-keys\/[0-9a-f-]{36}$/);
-  await expect(page.getByText("Reported leaked")).toBeVisible();
+  await expect(page.getByRole("definition").getByText("Reported leaked")).toBeVisible();
   await expect(page.getByText(/reported as leaked/)).toBeVisible();
   await expect(page.getByRole("region", { name: "Audit trail" })).toContainText("Leak report");
 });
