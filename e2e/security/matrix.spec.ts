@@ -56,8 +56,23 @@ const ACTION_ARGS: Record<string, { args: (ids: Ids) => unknown[]; targets: bool
   enableApiKey: { args: (i) => [{ id: i.keyId }], targets: true },
   revokeApiKey: { args: (i) => [{ id: i.keyId }], targets: true },
   updateApiKey: {
-    args: (i) => [{ id: i.keyId, name: "Hijacked", description: "" }],
+    args: (i) => [
+      null,
+      formData({ id: i.keyId, name: "Hijacked", scopes: "customers:read", expiration: "keep" }),
+    ],
     targets: true,
+  },
+  rollApiKey: { args: (i) => [{ id: i.keyId, gracePeriod: "now" }], targets: true },
+  removeUnusedScopes: { args: (i) => [{ id: i.keyId }], targets: true },
+  setWebhookUrl: {
+    args: (i) => [{ id: i.keyId, webhookUrl: "https://hooks.example.com/x" }],
+    targets: true,
+  },
+  regenerateWebhookSecret: { args: (i) => [{ id: i.keyId }], targets: true },
+  sendTestWebhook: { args: (i) => [{ id: i.keyId }], targets: true },
+  updateKeyPolicy: {
+    args: () => [null, formData({ maxLifetimeDays: "30", leakAction: "revoke" })],
+    targets: false,
   },
   bulkDisableApiKeys: { args: (i) => [{ ids: [i.keyId] }], targets: true },
   bulkRevokeApiKeys: { args: (i) => [{ ids: [i.keyId] }], targets: true },
