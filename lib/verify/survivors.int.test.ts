@@ -9,12 +9,12 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { type Db, getDb } from "@/db";
 import { apiKeys, apiKeyUsage, auditLogs } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, changeKeyStatus, createKey } from "@/lib/keys/service";
+import { type Actor, changeKeyStatus } from "@/lib/keys/service";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { UsageBuffer } from "@/lib/verify/usage";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 
 // Bugs a mutation run planted that no test noticed, each killed here against a real database.
 
@@ -24,21 +24,7 @@ let actor: Actor;
 let runtime: VerifyRuntime;
 
 const newKey = (patch: Partial<CreateKeyInput> = {}) =>
-  createKey(
-    getDb(),
-    actor,
-    {
-      name: "Survivor",
-      description: null,
-      scopes: ["customers:read"],
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-      ...patch,
-    },
-    "lk",
-  );
+  createTestKey(actor, { name: "Survivor", ...patch });
 
 beforeAll(async () => {
   const acme = await createOrg("Acme");

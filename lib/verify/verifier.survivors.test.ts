@@ -2,26 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "@/lib/keys/format";
 import { FixedWindowKeyLimiter } from "./key-limiter";
 import type { KeyRecord, KeyStore } from "./ports";
+import { keyRecord } from "./test-records";
 import { Verifier } from "./verifier";
 
 // Bugs a mutation run planted that no test noticed: each case here fails on one of them.
 
-function record(patch: Partial<KeyRecord> = {}): KeyRecord {
-  return {
-    id: "k1",
-    organizationId: "o1",
-    organizationName: "Acme",
-    name: "Key",
-    environment: "live",
-    scopes: ["customers:read"],
-    status: "active",
-    expiresAt: null,
-    ipRestricted: false,
-    allowedIps: [],
-    rateLimitPerMinute: null,
-    ...patch,
-  };
-}
+const record = keyRecord;
 
 function verifierWith(store: KeyStore) {
   return new Verifier({

@@ -5,24 +5,10 @@ import { KeyCache } from "./cache";
 import { FixedWindowKeyLimiter } from "./key-limiter";
 import { KeyChangeListener } from "./listener";
 import type { KeyRecord, KeyStore } from "./ports";
+import { keyRecord } from "./test-records";
 import { Verifier } from "./verifier";
 
-function record(patch: Partial<KeyRecord> = {}): KeyRecord {
-  return {
-    id: "k1",
-    organizationId: "o1",
-    organizationName: "Acme",
-    name: "Key",
-    environment: "live",
-    scopes: ["customers:read"],
-    status: "active",
-    expiresAt: null,
-    ipRestricted: false,
-    allowedIps: [],
-    rateLimitPerMinute: null,
-    ...patch,
-  };
-}
+const record = keyRecord;
 
 function setup(records: Record<string, KeyRecord> = {}, now = () => Date.now()) {
   const store: KeyStore = { findByHash: vi.fn(async (hash: string) => records[hash] ?? null) };
