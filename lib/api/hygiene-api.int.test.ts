@@ -1,28 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as roll } from "@/app/api/v1/api-keys/[id]/roll/route";
 import * as keyRoute from "@/app/api/v1/api-keys/[id]/route";
 import * as keysRoute from "@/app/api/v1/api-keys/route";
 import { GET as listCustomers } from "@/app/api/v1/customers/route";
 import { getDb } from "@/db";
 import { type Actor, createKey, updateKeyPolicy } from "@/lib/keys/service";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
+import { withVerifyRuntime } from "@/tests/runtime";
 
 withTestDatabase();
+const runtime = withVerifyRuntime({ defaultRateLimitPerMinute: 100_000 });
 
 const DAY = 86_400_000;
-let runtime: VerifyRuntime;
 let actor: Actor;
 let admin: string;
 
 beforeAll(async () => {
   const { org, owner } = await createOrg("Policed");
   actor = { organizationId: org.id, userId: owner.id, label: "owner" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 600_000 });
-  await runtime.start();
-  setVerifyRuntime(runtime);
   admin = (
     await createKey(
       getDb(),
@@ -39,11 +36,6 @@ beforeAll(async () => {
       "lk",
     )
   ).key;
-});
-
-afterAll(async () => {
-  await runtime.stop();
-  setVerifyRuntime(undefined);
 });
 
 const post = (body: unknown) =>
@@ -138,7 +130,7 @@ describe("the management API and the key policy, webhooks and scope use", () => 
     const { id, key } = created.json as { id: string; key: string };
     expect((await keyCall(keyRoute.GET, id)).json.scopesUsed).toEqual([]);
     await call(listCustomers, { path: "/api/v1/customers", key });
-    await runtime.usage.flush();
+    await runtime().usage.flush();
     expect((await keyCall(keyRoute.GET, id)).json.scopesUsed).toEqual(["customers:read"]);
   });
 });

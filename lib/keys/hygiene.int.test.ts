@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createCustomer, GET as listCustomers } from "@/app/api/v1/customers/route";
 import { POST as leaks } from "@/app/api/v1/leaks/route";
 import { GET as me } from "@/app/api/v1/me/route";
@@ -21,20 +21,20 @@ import {
   updateKeyPolicy as savePolicy,
   updateKey,
 } from "@/lib/keys/service";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
+import { withVerifyRuntime } from "@/tests/runtime";
 
 withTestDatabase();
+const runtime = withVerifyRuntime();
 
 const DAY = 86_400_000;
 let acme: Awaited<ReturnType<typeof createOrg>>;
 let rival: Awaited<ReturnType<typeof createOrg>>;
 let actor: Actor;
 let rivalActor: Actor;
-let runtime: VerifyRuntime;
 
 const newKey = (patch: Partial<CreateKeyInput> = {}, by: Actor = actor) => createTestKey(by, patch);
 
@@ -74,14 +74,6 @@ beforeAll(async () => {
   rival = await createOrg("Rival");
   actor = { organizationId: acme.org.id, userId: acme.owner.id, label: "owner" };
   rivalActor = { organizationId: rival.org.id, userId: rival.owner.id, label: "rival" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 600_000 });
-  await runtime.start();
-  setVerifyRuntime(runtime);
-});
-
-afterAll(async () => {
-  await runtime.stop();
-  setVerifyRuntime(undefined);
 });
 
 describe("leak reports", () => {
@@ -353,7 +345,7 @@ describe("scopes in use", () => {
       expect((await call(listCustomers, { path: "/api/v1/customers", key })).status).toBe(200);
     }
     expect((await call(me, { key })).status).toBe(200);
-    await runtime.usage.flush();
+    await runtime().usage.flush();
     expect(await scopesUsed(getDb(), acme.org.id, id)).toEqual(["customers:read"]);
     expect(await keysWithUnusedScopes(getDb(), acme.org.id)).toContainEqual({
       id,
@@ -400,7 +392,7 @@ describe("scopes in use", () => {
       body: { name: "A", email: "a@example.com" },
     });
     expect(refused.status).toBe(403);
-    await runtime.usage.flush();
+    await runtime().usage.flush();
     expect(await scopesUsed(getDb(), acme.org.id, id)).toEqual([]);
     const rows = await getDb().execute(
       sql`select count(*)::int as n from api_key_usage where key_id = ${id}`,

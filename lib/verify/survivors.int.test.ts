@@ -4,24 +4,24 @@ import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GET as me } from "@/app/api/v1/me/route";
 import { type Db, getDb } from "@/db";
 import { apiKeys, apiKeyUsage, auditLogs } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import { type Actor, changeKeyStatus } from "@/lib/keys/service";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { UsageBuffer } from "@/lib/verify/usage";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
+import { withVerifyRuntime } from "@/tests/runtime";
 
 // Bugs a mutation run planted that no test noticed, each killed here against a real database.
 
 withTestDatabase();
+withVerifyRuntime();
 
 let actor: Actor;
-let runtime: VerifyRuntime;
 
 const newKey = (patch: Partial<CreateKeyInput> = {}) =>
   createTestKey(actor, { name: "Survivor", ...patch });
@@ -29,14 +29,6 @@ const newKey = (patch: Partial<CreateKeyInput> = {}) =>
 beforeAll(async () => {
   const acme = await createOrg("Acme");
   actor = { organizationId: acme.org.id, userId: acme.owner.id, label: "owner" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 600_000 });
-  await runtime.start();
-  setVerifyRuntime(runtime);
-});
-
-afterAll(async () => {
-  await runtime.stop();
-  setVerifyRuntime(undefined);
 });
 
 describe("the key store", () => {
