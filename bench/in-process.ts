@@ -1,8 +1,8 @@
 /** In-process measurements: the verifier beside its floor and baselines, memory, dashboard queries. */
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import { keysPageData } from "@/app/(app)/settings/api-keys/data";
 import type { Db, DbClient } from "@/db";
-import { listKeys } from "@/db/queries/api-keys";
 import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeys, organizations } from "@/db/schema";
 import { KeyCache } from "@/lib/verify/cache";
@@ -95,8 +95,9 @@ export async function medianMs(runs: number, fn: () => Promise<unknown>): Promis
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
+/** What the keys page reads for its first page (the list and its banners). */
 export const keysPage = (db: Db, organizationId: string) => () =>
-  listKeys(db, organizationId, { sort: "created" });
+  keysPageData(db, organizationId, { sort: "created" }, new Date());
 
 export const ninetyDayStats = (db: Db, organizationId: string, keyId: string) => () =>
   keyStats(db, organizationId, keyId, "90d");

@@ -1,6 +1,7 @@
 /** Bench data: organizations, real keys (so the server can verify them) and 90 days of usage. */
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { type UsageBucket, writeUsage } from "@/db/queries/usage";
 import { memberships, organizations, users } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import { seedKeys } from "@/tests/factories";
@@ -62,12 +63,25 @@ export async function seedKeyList(organizationId: string, n: number): Promise<vo
   await seedKeys(organizationId, n);
 }
 
-/** One usage row per minute over the last 90 days, over three endpoints, 5% errors. */
+/**
+ * One usage row per minute over the last 90 days, over three endpoints, 5% errors, written
+ * through the usage flush (per-minute and per-day rows) as the verifier writes it.
+ */
 export async function seedNinetyDaysOfUsage(db: Db, organizationId: string, keyId: string) {
-  await db.execute(sql`
-    insert into api_key_usage (key_id, organization_id, minute, method, endpoint, status_class, requests, total_duration_ms)
-    select ${keyId}::uuid, ${organizationId}::uuid, date_trunc('minute', now()) - (i || ' minutes')::interval, 'GET',
-           (array['/api/v1/me', '/api/v1/customers', '/api/v1/keys/verify'])[1 + i % 3],
-           case when i % 20 = 0 then 400 else 200 end, 1 + i % 7, 5 * (1 + i % 7)
-    from generate_series(0, 90 * 1440 - 1) as i`);
+  const thisMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const endpoints = ["/api/v1/me", "/api/v1/customers", "/api/v1/keys/verify"];
+  const buckets: UsageBucket[] = Array.from({ length: 90 * 1440 }, (_, i) => ({
+    keyId,
+    organizationId,
+    minute: thisMinute - i * 60_000,
+    method: "GET",
+    endpoint: endpoints[i % 3] as string,
+    statusClass: i % 20 === 0 ? 400 : 200,
+    requests: 1 + (i % 7),
+    totalMs: 5 * (1 + (i % 7)),
+    scopes: ["customers:read"],
+  }));
+  for (let i = 0; i < buckets.length; i += 10_000) {
+    await writeUsage(db, buckets.slice(i, i + 10_000), []);
+  }
 }

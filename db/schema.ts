@@ -110,6 +110,13 @@ export const apiKeys = pgTable(
     index("api_keys_org_last_used_idx").on(t.organizationId, t.lastUsedAt, t.id),
     index("api_keys_rolled_from_idx").on(t.rolledFromId),
     index("api_keys_expires_idx").on(t.expiresAt),
+    // The keys page's banners: an org's keys expiring soon, and its few leaked keys.
+    index("api_keys_org_expires_idx")
+      .on(t.organizationId, t.expiresAt)
+      .where(sql`${t.expiresAt} is not null`),
+    index("api_keys_org_leaked_idx")
+      .on(t.organizationId, t.leakedAt.desc())
+      .where(sql`${t.leakedAt} is not null`),
   ],
 );
 
@@ -177,6 +184,28 @@ export const apiKeyUsage = pgTable(
     primaryKey({ columns: [t.keyId, t.minute, t.method, t.endpoint, t.statusClass] }),
     index("api_key_usage_org_minute_idx").on(t.organizationId, t.minute),
   ],
+);
+
+/**
+ * The same counters summed per UTC day, written by the same flush: long periods (the 90-day stats)
+ * read one row per day, endpoint and status class instead of one per minute.
+ */
+export const apiKeyUsageDaily = pgTable(
+  "api_key_usage_daily",
+  {
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id").notNull(),
+    /** Midnight UTC of the day. */
+    day: timestamp("day", { withTimezone: true }).notNull(),
+    method: text("method").notNull(),
+    endpoint: text("endpoint").notNull(),
+    statusClass: integer("status_class").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    totalDurationMs: bigint("total_duration_ms", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.method, t.endpoint, t.statusClass] })],
 );
 
 /** An organization's rules for its keys; no row means no limits and leaks disable the key. */

@@ -88,6 +88,9 @@ export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** How far the keys list counts; beyond it the list says "1,000+ keys". */
+export const KEY_COUNT_CAP = 1000;
+
 /** One page of an organization's keys, sorted and filtered in SQL (indexed by org). */
 export async function listKeys(db: Db, organizationId: string, query: KeyListQuery = {}) {
   const size = Math.min(Math.max(query.size ?? 20, 1), 100);
@@ -110,17 +113,34 @@ export async function listKeys(db: Db, organizationId: string, query: KeyListQue
             sql`${apiKeys.createdAt} ${sql.raw(dir)} nulls ${sql.raw(dir === "asc" ? "first" : "last")}`,
             (dir === "asc" ? desc : asc)(apiKeys.id),
           ];
-  const [rows, [total]] = await Promise.all([
+  const [rows, [counted]] = await Promise.all([
     db
       .select(keyListColumns)
       .from(apiKeys)
       .where(where)
       .orderBy(...orderBy)
-      .limit(size)
+      .limit(size + 1)
       .offset((page - 1) * size),
-    db.select({ n: count() }).from(apiKeys).where(where),
+    // Counted up to a cap: the page costs the same for 20 keys as for 100,000.
+    db.select({ n: count() }).from(
+      db
+        .select({ one: sql`1` })
+        .from(apiKeys)
+        .where(where)
+        .limit(KEY_COUNT_CAP + 1)
+        .as("matching"),
+    ),
   ]);
-  return { rows, total: total?.n ?? 0, page, size };
+  const n = counted?.n ?? 0;
+  return {
+    rows: rows.slice(0, size),
+    /** Exact up to KEY_COUNT_CAP; beyond it, KEY_COUNT_CAP and `capped`. */
+    total: Math.min(n, KEY_COUNT_CAP),
+    capped: n > KEY_COUNT_CAP,
+    hasNext: rows.length > size,
+    page,
+    size,
+  };
 }
 
 export async function getKey(db: Db, organizationId: string, id: string) {

@@ -1,6 +1,6 @@
-import { and, eq, gte, sql, sum } from "drizzle-orm";
+import { and, eq, gte, lt, sql, sum } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeyUsage } from "@/db/schema";
+import { apiKeyUsage, apiKeyUsageDaily } from "@/db/schema";
 
 export const STATS_PERIODS = {
   "1h": 3_600_000,
@@ -21,7 +21,7 @@ export type KeyStats = {
   daily: { date: string; requests: number; errors: number }[];
 };
 
-/** Usage of one key of an organization over a period, from the flushed per-minute counters. */
+/** Usage of one key of an organization over a period, from the flushed usage counters. */
 export async function keyStats(
   db: Db,
   organizationId: string,
@@ -30,25 +30,53 @@ export async function keyStats(
   now: Date = new Date(),
 ): Promise<KeyStats> {
   const since = new Date(now.getTime() - STATS_PERIODS[period]);
-  const where = and(
-    eq(apiKeyUsage.organizationId, organizationId),
-    eq(apiKeyUsage.keyId, keyId),
-    gte(apiKeyUsage.minute, since),
+  // Whole days come from the daily rollup; only the first, partial day is read per minute. Both
+  // are grouped by day, endpoint and error, and folded into totals, top endpoints and the daily
+  // series here: a 90-day period reads ~90 rows per endpoint plus at most a day of minutes.
+  const firstFullDay = new Date(
+    Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() + 1),
   );
-  // One pass over the per-minute rows, grouped by day, endpoint and error; totals, top endpoints
-  // and the daily series are folded from those few hundred groups here, instead of three scans.
-  const groups = await db
-    .select({
-      day: sql<string>`to_char(date_trunc('day', ${apiKeyUsage.minute} at time zone 'UTC'), 'YYYY-MM-DD')`,
-      method: apiKeyUsage.method,
-      endpoint: apiKeyUsage.endpoint,
-      error: sql<boolean>`${apiKeyUsage.statusClass} >= 400`,
-      requests: sum(apiKeyUsage.requests).mapWith(Number),
-      duration: sum(apiKeyUsage.totalDurationMs).mapWith(Number),
-    })
-    .from(apiKeyUsage)
-    .where(where)
-    .groupBy(sql`1`, apiKeyUsage.method, apiKeyUsage.endpoint, sql`4`);
+  const dayOf = (column: typeof apiKeyUsage.minute | typeof apiKeyUsageDaily.day) =>
+    sql<string>`to_char(date_trunc('day', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const [partialDay, fullDays] = await Promise.all([
+    db
+      .select({
+        day: dayOf(apiKeyUsage.minute),
+        method: apiKeyUsage.method,
+        endpoint: apiKeyUsage.endpoint,
+        error: sql<boolean>`${apiKeyUsage.statusClass} >= 400`,
+        requests: sum(apiKeyUsage.requests).mapWith(Number),
+        duration: sum(apiKeyUsage.totalDurationMs).mapWith(Number),
+      })
+      .from(apiKeyUsage)
+      .where(
+        and(
+          eq(apiKeyUsage.organizationId, organizationId),
+          eq(apiKeyUsage.keyId, keyId),
+          gte(apiKeyUsage.minute, since),
+          lt(apiKeyUsage.minute, firstFullDay),
+        ),
+      )
+      .groupBy(sql`1`, apiKeyUsage.method, apiKeyUsage.endpoint, sql`4`),
+    db
+      .select({
+        day: dayOf(apiKeyUsageDaily.day),
+        method: apiKeyUsageDaily.method,
+        endpoint: apiKeyUsageDaily.endpoint,
+        error: sql<boolean>`${apiKeyUsageDaily.statusClass} >= 400`,
+        requests: apiKeyUsageDaily.requests,
+        duration: apiKeyUsageDaily.totalDurationMs,
+      })
+      .from(apiKeyUsageDaily)
+      .where(
+        and(
+          eq(apiKeyUsageDaily.organizationId, organizationId),
+          eq(apiKeyUsageDaily.keyId, keyId),
+          gte(apiKeyUsageDaily.day, firstFullDay),
+        ),
+      ),
+  ]);
+  const groups = [...partialDay, ...fullDays];
   let total = 0;
   let errors = 0;
   let duration = 0;

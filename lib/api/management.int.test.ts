@@ -7,8 +7,8 @@ import * as keysRoute from "@/app/api/v1/api-keys/route";
 import { GET as auditLog } from "@/app/api/v1/audit-log/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { executeRows, getDb } from "@/db";
+import { writeUsage } from "@/db/queries/usage";
 import { keyStats } from "@/db/queries/usage-stats";
-import { apiKeyUsage } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import { type Actor, rollKey } from "@/lib/keys/service";
 import type { Scope } from "@/lib/scopes";
@@ -494,20 +494,21 @@ describe("stats", () => {
       },
       { at: minute(ms + 60_000), status: 500, requests: 7, duration: 7 },
     ]);
-    await getDb()
-      .insert(apiKeyUsage)
-      .values(
-        rows.map((r) => ({
-          keyId: id,
-          organizationId: acme.organizationId,
-          minute: r.at,
-          method: "GET",
-          endpoint: "/api/v1/me",
-          statusClass: r.status,
-          requests: r.requests,
-          totalDurationMs: r.duration,
-        })),
-      );
+    await writeUsage(
+      getDb(),
+      rows.map((r) => ({
+        keyId: id,
+        organizationId: acme.organizationId,
+        minute: r.at.getTime(),
+        method: "GET",
+        endpoint: "/api/v1/me",
+        statusClass: r.status,
+        requests: r.requests,
+        totalMs: r.duration,
+        scopes: [],
+      })),
+      [],
+    );
     let inside = 0;
     let errors = 0;
     for (const [i, period] of (Object.keys(periods) as (keyof typeof periods)[]).entries()) {

@@ -2,9 +2,7 @@ import type { Metadata } from "next";
 import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { KEY_SORTS, KEY_STATUS_FILTERS, listKeys, recentlyLeakedKeys } from "@/db/queries/api-keys";
-import { expiringKeys } from "@/db/queries/dashboard";
-import { getKeyPolicy } from "@/db/queries/key-policies";
+import { KEY_SORTS, KEY_STATUS_FILTERS } from "@/db/queries/api-keys";
 import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
@@ -22,6 +20,7 @@ import { CreateKeyDialog } from "./_components/create-key-dialog";
 import { ExpiryBanner } from "./_components/expiry-banner";
 import { type KeyRowView, KeysTable } from "./_components/keys-table";
 import { LeakBanner } from "./_components/leak-banner";
+import { keysPageData } from "./data";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 
@@ -42,12 +41,13 @@ export default async function ApiKeysPage({
   const parsed = parseSearchParams(querySchema, await searchParams);
   const query = { ...parsed, dir: parsed.dir ?? (parsed.sort === "name" ? "asc" : "desc") };
   const now = new Date();
-  const [{ rows, total, page, size }, expiring, policy, leaked] = await Promise.all([
-    listKeys(getDb(), ctx.organizationId, { ...query, size: 20 }),
-    expiringKeys(getDb(), ctx.organizationId, now, 3),
-    getKeyPolicy(getDb(), ctx.organizationId),
-    recentlyLeakedKeys(getDb(), ctx.organizationId),
-  ]);
+  const { list, expiring, policy, leaked } = await keysPageData(
+    getDb(),
+    ctx.organizationId,
+    query,
+    now,
+  );
+  const { rows, total, capped, hasNext, page, size } = list;
   const manage = canManage(ctx.role);
   const view: KeyRowView[] = rows.map((row) => ({
     id: row.id,
@@ -113,6 +113,8 @@ export default async function ApiKeysPage({
             <KeysTable
               rows={view}
               total={total}
+              capped={capped}
+              hasNext={hasNext}
               page={page}
               size={size}
               canManage={manage}

@@ -28,13 +28,18 @@ const sortable: Partial<Record<string, SortId>> = {
 export function KeysTable({
   rows,
   total,
+  capped,
+  hasNext,
   page,
   size,
   canManage,
   query,
 }: {
   rows: KeyRowView[];
+  /** Matching keys, counted up to a cap (then `capped`). */
   total: number;
+  capped: boolean;
+  hasNext: boolean;
   page: number;
   size: number;
   canManage: boolean;
@@ -174,7 +179,9 @@ export function KeysTable({
 
       <div className="flex items-center justify-between border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600">
         <span>
-          {total} key{total === 1 ? "" : "s"} · page {page} of {pages}
+          {capped
+            ? `${total.toLocaleString("en-US")}+ keys · page ${page}`
+            : `${total.toLocaleString("en-US")} key${total === 1 ? "" : "s"} · page ${page} of ${pages}`}
         </span>
         <div className="flex gap-2">
           <Button
@@ -188,7 +195,7 @@ export function KeysTable({
           <Button
             variant="secondary"
             size="sm"
-            disabled={page >= pages || navigating}
+            disabled={!hasNext || navigating}
             onClick={() => navigate({ page: String(page + 1) })}
           >
             Next
