@@ -31,6 +31,19 @@ describe("key generation", () => {
     expect(new Set(randoms.map((r) => r.slice(0, 8))).size).toBe(2000);
   });
 
+  it("draws every one of the 32 characters of each key at random (none fixed or padded)", () => {
+    const randoms = Array.from(
+      { length: 2000 },
+      () => parseApiKey(generateApiKey("lk", "live").key)?.random ?? "",
+    );
+    for (let position = 0; position < RANDOM_LENGTH; position++) {
+      // 2000 uniform draws over 62 characters show all 62 but with odds of ~1e-12; 50 is plenty.
+      expect(new Set(randoms.map((r) => r[position])).size, `position ${position}`).toBeGreaterThan(
+        50,
+      );
+    }
+  });
+
   it("uses the whole alphabet about evenly (no byte-modulo bias towards the first characters)", () => {
     const counts = new Map<string, number>();
     const sample = randomBase62(62 * 400);
