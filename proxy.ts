@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
-import { contentSecurityPolicy, newNonce } from "@/lib/csp";
+import { contentSecurityPolicy, newNonce } from "@/lib/net/csp";
 
 // Pages anyone may open; every other page needs a session cookie.
 const PUBLIC_PAGES = /^\/(sign-in|sign-up|docs)(\/|$)/;

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { createUserWithOrganization, findUserByEmail } from "@/db/queries/users";
-import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/account-throttle";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { signUpSchema } from "@/lib/accounts/schemas";
 import { ActionError, publicAction } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth/auth-js";
