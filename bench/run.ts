@@ -409,6 +409,12 @@ async function overHttp(
     const pgAfter = await pg?.snapshot();
     const c = after.counts;
     const total = c.lookup + c.usageInsert + c.lastUsedUpdate + c.heartbeat + c.other;
+    // 10,000 valid requests always flush usage: a probe that saw nothing is not loaded.
+    if (flood.name.startsWith("valid") && c.usageInsert === 0) {
+      throw new Error(
+        "the statement probe counted no usage write: is bench/server-probe.ts loaded?",
+      );
+    }
     const perTenK = 10_000 / l.requests;
     const pgDelta = pgBefore && pgAfter ? pgStatsDelta(pgBefore, pgAfter) : undefined;
     statements[flood.name] = {

@@ -24,9 +24,12 @@ const zero = (): Counts => ({
 });
 let counts = zero();
 
-// The same global slot db/index.ts reads on every query (setQueryObserver), set before the app loads.
-(globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.queryObserver")] = (query: string) => {
-  counts[kindOf(query)]++;
+// The process-global slot db/index.ts reads on every query (what setQueryObserver sets), filled
+// before the app loads: processGlobal() keeps an existing value.
+(globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.queryObserver")] = {
+  current: (query: string) => {
+    counts[kindOf(query)]++;
+  },
 };
 
 process.on("message", (message: { type: string; id: number }) => {
