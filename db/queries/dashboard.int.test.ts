@@ -10,7 +10,8 @@ import {
   unusedKeys,
 } from "@/db/queries/dashboard";
 import { countMembers } from "@/db/queries/memberships";
-import { apiKeys, apiKeyUsage, type KeyStatus } from "@/db/schema";
+import { writeUsage } from "@/db/queries/usage";
+import { apiKeys, type KeyStatus } from "@/db/schema";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
 
@@ -43,6 +44,7 @@ async function key(
   return row.id;
 }
 
+/** Usage as the verifier's flush writes it: per minute and per day. */
 function usage(
   keyId: string,
   organizationId: string,
@@ -50,16 +52,23 @@ function usage(
   statusClass: number,
   requests: number,
 ) {
-  return getDb().insert(apiKeyUsage).values({
-    keyId,
-    organizationId,
-    minute,
-    method: "GET",
-    endpoint: "/api/v1/me",
-    statusClass,
-    requests,
-    totalDurationMs: requests,
-  });
+  return writeUsage(
+    getDb(),
+    [
+      {
+        keyId,
+        organizationId,
+        minute: minute.getTime(),
+        method: "GET",
+        endpoint: "/api/v1/me",
+        statusClass,
+        requests,
+        totalMs: requests,
+        scopes: [],
+      },
+    ],
+    [],
+  );
 }
 
 describe("overview queries", () => {

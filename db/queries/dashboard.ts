@@ -1,7 +1,8 @@
 /** The organization's overview: key counts, traffic across all keys, keys that need attention. */
-import { and, asc, count, desc, eq, gt, gte, isNull, lte, ne, or, sql, sum } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNull, lte, ne, or, sql, sum } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, apiKeyUsage } from "@/db/schema";
+import { usageBetween } from "@/db/queries/usage-rollup";
+import { apiKeys } from "@/db/schema";
 import { countByStatus, EXPIRING_SOON_MS, type StatusCounts } from "@/lib/keys/status";
 
 const HOUR = 3_600_000;
@@ -34,8 +35,6 @@ export type TrafficWindow = {
   buckets: TrafficBucket[];
 };
 
-const isError = sql`${apiKeyUsage.statusClass} >= 400`;
-
 /**
  * Requests and errors of all the organization's keys from `since` to `now`, per UTC hour or day,
  * zero-filled, oldest first. The first bucket is partial, so the buckets add up to the totals.
@@ -48,24 +47,18 @@ async function trafficWindow(
   unit: "hour" | "day",
 ): Promise<TrafficWindow> {
   const format = unit === "hour" ? `YYYY-MM-DD"T"HH24":00:00Z"` : "YYYY-MM-DD";
-  const bucket = sql<string>`to_char(date_trunc(${unit}, ${apiKeyUsage.minute} at time zone 'UTC'), ${format})`;
+  const usage = usageBetween(db, organizationId, since, now);
+  const bucket = sql<string>`to_char(date_trunc(${unit}, ${usage.at} at time zone 'UTC'), ${format})`;
   const rows = await db
     .select({
       at: bucket,
-      requests: sum(apiKeyUsage.requests).mapWith(Number),
+      requests: sum(usage.requests).mapWith(Number),
       errors:
-        sql<number>`coalesce(sum(${apiKeyUsage.requests}) filter (where ${isError}), 0)`.mapWith(
+        sql<number>`coalesce(sum(${usage.requests}) filter (where ${usage.statusClass} >= 400), 0)`.mapWith(
           Number,
         ),
     })
-    .from(apiKeyUsage)
-    .where(
-      and(
-        eq(apiKeyUsage.organizationId, organizationId),
-        gte(apiKeyUsage.minute, since),
-        lte(apiKeyUsage.minute, now),
-      ),
-    )
+    .from(usage)
     .groupBy(sql`1`);
   const byBucket = new Map(rows.map((r) => [r.at, r]));
   const step = unit === "hour" ? HOUR : DAY;
@@ -93,7 +86,8 @@ export async function orgTraffic(db: Db, organizationId: string, now: Date = new
 
 /** The keys with the most requests over the last 7 days. */
 export function topKeys(db: Db, organizationId: string, now: Date = new Date(), limit = 5) {
-  const requests = sum(apiKeyUsage.requests).mapWith(Number);
+  const usage = usageBetween(db, organizationId, new Date(now.getTime() - 7 * DAY), now);
+  const requests = sum(usage.requests).mapWith(Number);
   return db
     .select({
       id: apiKeys.id,
@@ -103,21 +97,14 @@ export function topKeys(db: Db, organizationId: string, now: Date = new Date(), 
       expiresAt: apiKeys.expiresAt,
       requests,
       errors:
-        sql<number>`coalesce(sum(${apiKeyUsage.requests}) filter (where ${isError}), 0)`.mapWith(
+        sql<number>`coalesce(sum(${usage.requests}) filter (where ${usage.statusClass} >= 400), 0)`.mapWith(
           Number,
         ),
     })
-    .from(apiKeyUsage)
+    .from(usage)
     .innerJoin(
       apiKeys,
-      and(eq(apiKeys.id, apiKeyUsage.keyId), eq(apiKeys.organizationId, organizationId)),
-    )
-    .where(
-      and(
-        eq(apiKeyUsage.organizationId, organizationId),
-        gte(apiKeyUsage.minute, new Date(now.getTime() - 7 * DAY)),
-        lte(apiKeyUsage.minute, now),
-      ),
+      and(eq(apiKeys.id, usage.keyId), eq(apiKeys.organizationId, organizationId)),
     )
     .groupBy(apiKeys.id)
     .orderBy(desc(requests), asc(apiKeys.name))

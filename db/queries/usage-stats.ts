@@ -1,6 +1,6 @@
-import { and, eq, gte, lt, sql, sum } from "drizzle-orm";
+import { sql, sum } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeyUsage, apiKeyUsageDaily } from "@/db/schema";
+import { usageBetween } from "@/db/queries/usage-rollup";
 
 export const STATS_PERIODS = {
   "1h": 3_600_000,
@@ -30,53 +30,20 @@ export async function keyStats(
   now: Date = new Date(),
 ): Promise<KeyStats> {
   const since = new Date(now.getTime() - STATS_PERIODS[period]);
-  // Whole days come from the daily rollup; only the first, partial day is read per minute. Both
-  // are grouped by day, endpoint and error, and folded into totals, top endpoints and the daily
-  // series here: a 90-day period reads ~90 rows per endpoint plus at most a day of minutes.
-  const firstFullDay = new Date(
-    Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() + 1),
-  );
-  const dayOf = (column: typeof apiKeyUsage.minute | typeof apiKeyUsageDaily.day) =>
-    sql<string>`to_char(date_trunc('day', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
-  const [partialDay, fullDays] = await Promise.all([
-    db
-      .select({
-        day: dayOf(apiKeyUsage.minute),
-        method: apiKeyUsage.method,
-        endpoint: apiKeyUsage.endpoint,
-        error: sql<boolean>`${apiKeyUsage.statusClass} >= 400`,
-        requests: sum(apiKeyUsage.requests).mapWith(Number),
-        duration: sum(apiKeyUsage.totalDurationMs).mapWith(Number),
-      })
-      .from(apiKeyUsage)
-      .where(
-        and(
-          eq(apiKeyUsage.organizationId, organizationId),
-          eq(apiKeyUsage.keyId, keyId),
-          gte(apiKeyUsage.minute, since),
-          lt(apiKeyUsage.minute, firstFullDay),
-        ),
-      )
-      .groupBy(sql`1`, apiKeyUsage.method, apiKeyUsage.endpoint, sql`4`),
-    db
-      .select({
-        day: dayOf(apiKeyUsageDaily.day),
-        method: apiKeyUsageDaily.method,
-        endpoint: apiKeyUsageDaily.endpoint,
-        error: sql<boolean>`${apiKeyUsageDaily.statusClass} >= 400`,
-        requests: apiKeyUsageDaily.requests,
-        duration: apiKeyUsageDaily.totalDurationMs,
-      })
-      .from(apiKeyUsageDaily)
-      .where(
-        and(
-          eq(apiKeyUsageDaily.organizationId, organizationId),
-          eq(apiKeyUsageDaily.keyId, keyId),
-          gte(apiKeyUsageDaily.day, firstFullDay),
-        ),
-      ),
-  ]);
-  const groups = [...partialDay, ...fullDays];
+  // One pass, grouped by day, endpoint and error; totals, top endpoints and the daily series are
+  // folded from those few hundred groups here. Whole days come from the daily rollup.
+  const usage = usageBetween(db, organizationId, since, now, keyId);
+  const groups = await db
+    .select({
+      day: sql<string>`to_char(date_trunc('day', ${usage.at} at time zone 'UTC'), 'YYYY-MM-DD')`,
+      method: usage.method,
+      endpoint: usage.endpoint,
+      error: sql<boolean>`${usage.statusClass} >= 400`,
+      requests: sum(usage.requests).mapWith(Number),
+      duration: sum(usage.totalDurationMs).mapWith(Number),
+    })
+    .from(usage)
+    .groupBy(sql`1`, usage.method, usage.endpoint, sql`4`);
   let total = 0;
   let errors = 0;
   let duration = 0;
