@@ -4,8 +4,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { createOrganizationWithOwner } from "@/db/queries/organizations";
-import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { organizationNameSchema } from "@/lib/accounts/schemas";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { ActionError, userAction } from "@/lib/actions/safe-action";
 import { setActiveOrganization } from "@/lib/auth/session";
 
