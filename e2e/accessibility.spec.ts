@@ -46,6 +46,15 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expectAccessible(page, "welcome");
     });
 
+    test("your account, also with errors shown", async ({ page }) => {
+      await page.goto("/settings/account");
+      await expectAccessible(page, "your account");
+      // Empty fields: refused before any password is checked, so the shared user is untouched.
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect(page.getByText("Enter your current password.")).toBeVisible();
+      await expectAccessible(page, "your account with errors");
+    });
+
     test("API & Integrations, the create dialog, the copy card and the success toast", async ({
       page,
     }) => {

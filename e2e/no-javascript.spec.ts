@@ -41,6 +41,61 @@ test.describe("signed out", () => {
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByRole("heading", { level: 1, name: account.organization })).toBeVisible();
   });
+
+  test("change the password: errors, then success keeps this session", async ({ page }) => {
+    const account = newAccount("nojs-pw");
+    await page.goto("/sign-up");
+    for (const [label, value] of [
+      ["Name", account.name],
+      ["Email", account.email],
+      ["Password", account.password],
+      ["Organization", account.organization],
+    ] as const) {
+      await page.getByRole("textbox", { name: label }).fill(value);
+    }
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/$/);
+
+    await page.goto("/settings/account");
+    const current = page.getByRole("textbox", { name: "Current password" });
+    const next = page.getByRole("textbox", { name: "New password", exact: true });
+    const confirm = page.getByRole("textbox", { name: "Confirm new password" });
+    const newPassword = `new-${account.password}`;
+    await current.fill("not-my-password");
+    await next.fill(newPassword);
+    await confirm.fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Current password is incorrect")).toBeVisible();
+    await expect(current).toHaveValue("");
+
+    await current.fill(account.password);
+    await next.fill(newPassword);
+    await confirm.fill(`${newPassword}x`);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("The passwords do not match.")).toBeVisible();
+
+    await current.fill(account.password);
+    await next.fill(newPassword);
+    await confirm.fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(
+      page
+        .getByRole("status")
+        .filter({ hasText: "Password changed. Your other sessions have been signed out." }),
+    ).toBeVisible();
+    await page.goto("/settings/account");
+    await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.getByRole("textbox", { name: "Email" }).fill(account.email);
+    await page.getByRole("textbox", { name: "Password" }).fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Invalid email or password")).toBeVisible();
+    await page.getByRole("textbox", { name: "Password" }).fill(newPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/$/);
+  });
 });
 
 test("create an organization, rename it and add a member", async ({ page, browser }) => {

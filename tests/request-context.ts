@@ -20,6 +20,7 @@ export function testRequest(): TestRequest {
 export function actAs(userId: string | null, activeOrganizationId?: string): void {
   const req = testRequest();
   req.userId = userId;
+  req.sessionVersion = undefined;
   req.cookies.clear();
   if (activeOrganizationId) req.cookies.set("lk_org", activeOrganizationId);
 }

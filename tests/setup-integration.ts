@@ -13,6 +13,13 @@ vi.mock("@/lib/auth/auth-js", () => ({
     return userId ? { userId, sessionVersion: sessionVersion ?? 0 } : null;
   },
   signInWithPassword: async () => ({ ok: true }),
+  // The re-issued cookie: the test's session now carries the new version.
+  reissueSession: async (userId: string, from: number, to: number) => {
+    const req = testRequest();
+    if (req.userId !== userId || (req.sessionVersion ?? 0) !== from) return false;
+    req.sessionVersion = to;
+    return true;
+  },
   signOutAndRedirect: async () => {},
   handlers: {},
 }));

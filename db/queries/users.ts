@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { memberships, users } from "@/db/schema";
 import { insertOrganizationWithOwner } from "./organizations";
@@ -58,6 +58,26 @@ export async function createUserWithOrganization(
     const organizationId = await insertOrganizationWithOwner(tx, input.organizationName, user.id);
     return { userId: user.id, organizationId };
   });
+}
+
+/**
+ * Sets a new password hash and ends every session of the user, atomically (one UPDATE, so one
+ * transaction): only while the user's session version is still `expectedVersion`, the version
+ * of the session asking. Answers the new version, or null when that session has ended meanwhile
+ * (signed out elsewhere, removed from the last organization) and nothing was changed.
+ */
+export async function setPasswordAndEndSessions(
+  db: Db | Tx,
+  userId: string,
+  expectedVersion: number,
+  passwordHash: string,
+): Promise<number | null> {
+  const [row] = await db
+    .update(users)
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, userId), eq(users.sessionVersion, expectedVersion)))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row?.sessionVersion ?? null;
 }
 
 /** Ends every session the user holds: tokens carry the version they were issued with. */

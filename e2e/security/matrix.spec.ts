@@ -89,6 +89,18 @@ const ACTION_ARGS: Record<string, { args: (ids: Ids) => unknown[]; targets: bool
     targets: false,
   },
   createOrganization: { args: () => [null, formData({ name: "Sneaky org" })], targets: false },
+  // With the owner's real current password: only the refusal itself can stop it.
+  changePassword: {
+    args: () => [
+      null,
+      formData({
+        currentPassword: world.ownerA.password,
+        newPassword: "matrix-new-password",
+        confirmPassword: "matrix-new-password",
+      }),
+    ],
+    targets: false,
+  },
   signOut: { args: () => [], targets: false },
   signIn: {
     args: () => [null, formData({ email: "x@example.test", password: "x" })],
@@ -105,8 +117,9 @@ const ACTION_ARGS: Record<string, { args: (ids: Ids) => unknown[]; targets: bool
 
 // Actions that are the way in (or out): only a foreign Origin applies to them.
 const ACCOUNT_ENTRY = new Set(["signIn", "signUp", "signOut"]);
-// Signed in without an organization role: no member-role cell.
-const NO_ROLE = new Set(["createOrganization", "switchOrganization"]);
+// Signed in without an organization role: no member-role cell (a member may change their own
+// password).
+const NO_ROLE = new Set(["createOrganization", "switchOrganization", "changePassword"]);
 
 function scenariosFor(name: string): Scenario[] {
   if (ACCOUNT_ENTRY.has(name)) return ["foreign Origin"];

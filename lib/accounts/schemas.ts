@@ -53,3 +53,21 @@ export const signInSchema = z.object({
   email: z.string({ error: "Enter your email." }).trim().min(1, "Enter your email.").max(254),
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
 });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(1024, "Current password is incorrect"),
+    newPassword: passwordSchema,
+    confirmPassword: z.string({ error: "Confirm the new password." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The passwords do not match.",
+    // Also when another field is wrong: every mistake shows at once.
+    when: (payload) =>
+      typeof (payload.value as { newPassword?: unknown }).newPassword === "string" &&
+      typeof (payload.value as { confirmPassword?: unknown }).confirmPassword === "string",
+  });

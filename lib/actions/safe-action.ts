@@ -46,11 +46,14 @@ export function formDataToObject(form: FormData): Record<string, unknown> {
   return out;
 }
 
-/** A form's fields as strings (multi-valued ones joined by newlines), to refill it after errors. */
-export function formValues(form: FormData, omit: readonly string[] = ["password"]) {
+/**
+ * A form's fields as strings (multi-valued ones joined by newlines), to refill it after errors.
+ * A field whose name mentions a password is never sent back.
+ */
+export function formValues(form: FormData, omit: readonly string[] = []) {
   const out: Record<string, string> = {};
   for (const key of new Set(form.keys())) {
-    if (key.startsWith("$ACTION") || omit.includes(key)) continue;
+    if (key.startsWith("$ACTION") || /password/i.test(key) || omit.includes(key)) continue;
     out[key] = form
       .getAll(key)
       .filter((v): v is string => typeof v === "string")

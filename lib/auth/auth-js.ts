@@ -1,15 +1,14 @@
 /**
  * The only module that imports next-auth (Auth.js v5 is in maintenance; keeping it behind this
- * file keeps a later move cheap). Sessions are JWTs carrying the user id only: the user, their
- * memberships and roles are always read from the database.
+ * file keeps a later move cheap). Sessions are JWTs carrying the user id and session version
+ * only: the user, their memberships and roles are always read from the database.
  */
+import { randomBytes } from "node:crypto";
+import { cookies, headers } from "next/headers";
 import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { findUserByEmail } from "@/db/queries/users";
-import { verifyPassword } from "@/lib/auth/password";
-import { consumeSignInAttempt, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
+import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
 import { getClientIp } from "@/lib/net/client-ip";
 
@@ -45,12 +44,13 @@ const nextAuth = NextAuth(() => ({
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
         const { email, password } = parsed.data;
-        const ip = getClientIp(request.headers);
-        if ((await consumeSignInAttempt(email, ip)) > 0) throw new TooManyAttempts();
-        const user = await findUserByEmail(getDb(), email);
-        const ok = await verifyPassword(user?.passwordHash, password);
-        if (!user || !ok) throw new InvalidCredentials();
-        await recordSignInSuccess(email, ip);
+        const checked = await checkCredentials(email, password, getClientIp(request.headers));
+        if (!checked.ok) {
+          throw checked.reason === "rate_limited"
+            ? new TooManyAttempts()
+            : new InvalidCredentials();
+        }
+        const { user } = checked;
         return {
           id: user.id,
           name: user.name,
@@ -61,11 +61,18 @@ const nextAuth = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    jwt({ token, user, trigger, session }) {
       if (user?.id) {
         token.sub = user.id;
         // The user's session version when signed in; a later bump makes this token worthless.
         token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
+      if (trigger === "update") {
+        // Only a grant made by reissueSession in this process moves the version, and only for
+        // the token it was made for. Anything else (say, a POST to /api/auth/session with an
+        // ended session's cookie) leaves the token as it was: ended sessions stay ended.
+        const grant = takeReissueGrant(session);
+        if (grant && token.sub === grant.userId && token.sv === grant.from) token.sv = grant.to;
       }
       return token;
     },
@@ -85,8 +92,15 @@ export async function getSessionClaims(): Promise<{
   userId: string;
   sessionVersion: number;
 } | null> {
-  const session = await nextAuth.auth();
-  const userId = session?.user?.id;
+  // The request's headers, but the cookies as they are now: a server action that re-issued the
+  // session cookie (a password change) renders its answer with the new cookie, not the one the
+  // request came with (headers() keeps that one; cookies() follows the action's changes).
+  const request = { headers: new Headers(await headers()) };
+  request.headers.set("cookie", (await cookies()).toString());
+  // Auth.js's request form of auth(): it reads the cookie from the headers given, and puts any
+  // refreshed cookie on the response given, which is dropped as auth() without arguments does.
+  const session = await nextAuth.auth(request as never, { headers: new Headers() } as never);
+  const userId = (session as { user?: { id?: string } } | null)?.user?.id;
   if (!userId) return null;
   return { userId, sessionVersion: (session as { sessionVersion?: number }).sessionVersion ?? 0 };
 }
@@ -107,6 +121,35 @@ export async function signInWithPassword(email: string, password: string): Promi
   }
 }
 
-export async function signOutAndRedirect(): Promise<void> {
-  await nextAuth.signOut({ redirectTo: "/sign-in" });
+type ReissueGrant = { userId: string; from: number; to: number };
+const reissueGrants = new Map<string, ReissueGrant>();
+
+function takeReissueGrant(data: unknown): ReissueGrant | undefined {
+  const id = (data as { reissue?: unknown } | null | undefined)?.reissue;
+  if (typeof id !== "string") return undefined;
+  const grant = reissueGrants.get(id);
+  reissueGrants.delete(id);
+  return grant;
+}
+
+/**
+ * Re-issues this request's session cookie with session version `to`, when it is the user's
+ * session at version `from`: the session that just bumped the version (a password change) keeps
+ * working while every other one has ended. Answers whether the cookie was re-issued.
+ */
+export async function reissueSession(userId: string, from: number, to: number): Promise<boolean> {
+  const id = randomBytes(32).toString("base64url");
+  reissueGrants.set(id, { userId, from, to });
+  try {
+    const session = (await nextAuth.unstable_update({ reissue: id } as never)) as {
+      sessionVersion?: number;
+    } | null;
+    return session?.sessionVersion === to;
+  } finally {
+    reissueGrants.delete(id);
+  }
+}
+
+export async function signOutAndRedirect(redirectTo = "/sign-in"): Promise<void> {
+  await nextAuth.signOut({ redirectTo });
 }

@@ -10,7 +10,13 @@ import { env } from "@/lib/env";
 
 export const ACTIVE_ORG_COOKIE = "lk_org";
 
-export type SessionUser = { id: string; name: string; email: string };
+export type SessionUser = {
+  id: string;
+  name: string;
+  email: string;
+  /** The session version this request's session carries (equal to the user's, or no user). */
+  sessionVersion: number;
+};
 export type OrgContext = {
   user: SessionUser;
   organizationId: string;
@@ -24,7 +30,8 @@ export const canManage = (role: Role) => MANAGER_ROLES.includes(role);
 
 /**
  * The signed-in user, loaded from the database: a JWT for a deleted user, or one issued before
- * the user's session version was bumped (sign-out, removal from every org), is worthless.
+ * the user's session version was bumped (sign-out, password change, removal from every org), is
+ * worthless.
  * Memoised per request with React's cache(): the layout and the page ask once between them.
  */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
@@ -33,7 +40,7 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const user = await getUserById(getDb(), claims.userId);
   // A session issued before sign-out (or removal from every organization) carries an old version.
   if (!user || user.sessionVersion !== claims.sessionVersion) return null;
-  return { id: user.id, name: user.name, email: user.email };
+  return { id: user.id, name: user.name, email: user.email, sessionVersion: user.sessionVersion };
 });
 
 /**

@@ -6,9 +6,6 @@ export default function SettingsLayout({ children }: { children: ReactNode }) {
     // The navigation sits beside the page only from 1280 px: below that the key table needs the width.
     <div className="flex flex-col gap-6 xl:flex-row xl:gap-8">
       <aside className="xl:w-52 xl:shrink-0">
-        <p className="mb-2 px-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-          Organization settings
-        </p>
         <SettingsNav />
       </aside>
       <div className="min-w-0 flex-1">{children}</div>
