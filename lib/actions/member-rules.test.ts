@@ -47,13 +47,19 @@ describe("assertMayAssign", () => {
     }
     expect(failure(() => assertMayAssign(ctx("admin"), "member", "admin"))).toBeUndefined();
     expect(failure(() => assertMayAssign(ctx("admin"), null, "member"))).toBeUndefined();
+    expect(() => assertMayAssign(ctx("admin"), null, "owner")).toThrow(
+      "Only an owner can add, change or remove owners.",
+    );
   });
 });
 
 describe("assertOwnerRemains", () => {
   it("refuses to take away the last owner, and allows it while another remains or for a non-owner", async () => {
     vi.mocked(lockOwners).mockResolvedValue(["u1"]);
-    await expect(assertOwnerRemains(tx, "o1", "u1")).rejects.toMatchObject({ code: "conflict" });
+    await expect(assertOwnerRemains(tx, "o1", "u1")).rejects.toMatchObject({
+      code: "conflict",
+      message: "An organization needs at least one owner.",
+    });
     expect(lockOwners).toHaveBeenCalledWith(tx, "o1");
     await expect(assertOwnerRemains(tx, "o1", "u2")).resolves.toBeUndefined();
     vi.mocked(lockOwners).mockResolvedValue(["u1", "u2"]);
