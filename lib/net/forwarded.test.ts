@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { describe, expect, it } from "vitest";
+import { getClientIp } from "./client-ip";
 import { sanitizeForwardedHeaders } from "./forwarded";
 import { parseIpAllowlist } from "./ip";
 
@@ -46,6 +47,23 @@ describe("sanitizeForwardedHeaders", () => {
   it("leaves no client IP when the socket has none", () => {
     const headers: IncomingHttpHeaders = { "x-forwarded-for": "1.2.3.4" };
     sanitizeForwardedHeaders(headers, undefined, proxies);
-    expect(headers).toEqual({});
+    expect(Object.keys(headers)).toEqual([]);
+  });
+
+  it("reads X-Forwarded-For sent as several header lines as one list", () => {
+    const headers: IncomingHttpHeaders = {
+      "x-forwarded-for": ["1.1.1.1", "198.51.100.7"] as never,
+    };
+    sanitizeForwardedHeaders(headers, "10.0.0.2", proxies);
+    expect(headers["x-latchkey-client-ip"]).toBe("198.51.100.7");
+  });
+});
+
+describe("getClientIp", () => {
+  it("reads the header server.ts sets, and nothing when it is absent", () => {
+    expect(getClientIp(new Headers({ "x-latchkey-client-ip": "198.51.100.7" }))).toBe(
+      "198.51.100.7",
+    );
+    expect(getClientIp(new Headers({ "x-forwarded-for": "198.51.100.7" }))).toBeUndefined();
   });
 });

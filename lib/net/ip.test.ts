@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ipMatches, normalizeIp, parseIpAllowlist, parseIpRange, resolveClientIp } from "./ip";
+import {
+  ipMatches,
+  normalizeIp,
+  parseIp,
+  parseIpAllowlist,
+  parseIpRange,
+  resolveClientIp,
+} from "./ip";
 
 const ranges = (list: string) => {
   const parsed = parseIpAllowlist(list);
@@ -12,6 +19,62 @@ describe("IP parsing and matching", () => {
     expect(normalizeIp("::ffff:127.0.0.1")).toBe("127.0.0.1");
     expect(normalizeIp("[2001:db8::1]")).toBe("2001:db8::1");
     expect(normalizeIp("nope")).toBeNull();
+    expect(parseIp("nope")).toBeNull();
+  });
+
+  it("trims surrounding space and strips only the brackets around an address", () => {
+    expect(normalizeIp(" 203.0.113.9\t")).toBe("203.0.113.9");
+    expect(normalizeIp(" [2001:db8::1] ")).toBe("2001:db8::1");
+    for (const bad of ["203.0.[113.9", "203.0].113.9", "", "   "]) {
+      expect(normalizeIp(bad), bad).toBeNull();
+    }
+  });
+
+  it("makes a bare address a single-address range of its family", () => {
+    const v4 = parseIpRange(" 203.0.113.9 ");
+    expect(v4?.text).toBe("203.0.113.9");
+    expect(v4?.range[0].toString()).toBe("203.0.113.9");
+    expect(v4?.range[1]).toBe(32);
+    expect(parseIpRange("2001:db8::1")?.range[1]).toBe(128);
+    expect(parseIpRange("::ffff:203.0.113.9")?.range[1]).toBe(32);
+    const v6 = ranges("2001:db8::1");
+    expect(ipMatches("2001:db8::1", v6)).toBe(true);
+    expect(ipMatches("2001:db8::2", v6)).toBe(false);
+  });
+
+  it("accepts every prefix length from 0 to the family's width, and nothing else", () => {
+    expect(parseIpRange(" 10.0.0.0/8 ")?.text).toBe("10.0.0.0/8");
+    expect(parseIpRange("0.0.0.0/0")?.range[1]).toBe(0);
+    expect(parseIpRange("10.0.0.1/32")?.range[1]).toBe(32);
+    expect(parseIpRange("2001:db8::/64")?.text).toBe("2001:db8::/64");
+    expect(parseIpRange("::/0")?.range[1]).toBe(0);
+    expect(parseIpRange("2001:db8::1/128")?.range[1]).toBe(128);
+    expect(parseIpRange("::ffff:10.0.0.1/128")?.text).toBe("10.0.0.1/32");
+    expect(parseIpRange("::ffff:0.0.0.0/96")?.text).toBe("0.0.0.0/0");
+    for (const bad of [
+      "10.0.0.0/x8",
+      "10.0.0.0/8x",
+      "10.0.0.0/1000",
+      "10.0.0.0/-1",
+      "abc/8",
+      "/8",
+      "::ffff:10.0.0.0/95",
+      "",
+      "  ",
+    ]) {
+      expect(parseIpRange(bad), bad).toBeNull();
+    }
+  });
+
+  it("reads allowlists from text or a list, ignoring blank entries and reporting bad ones trimmed", () => {
+    const text = parseIpAllowlist(" 10.0.0.1,,\n 192.168.0.0/16 ,\t");
+    expect(text.ok && text.ranges.map((r) => r.text)).toEqual(["10.0.0.1", "192.168.0.0/16"]);
+    const list = parseIpAllowlist([" 10.0.0.1 ", "  ", "2001:db8::/32"]);
+    expect(list.ok && list.ranges.map((r) => r.text)).toEqual(["10.0.0.1", "2001:db8::/32"]);
+    expect(parseIpAllowlist([" bad ", "10.0.0.1", "10.0.0.0/33 "])).toEqual({
+      ok: false,
+      invalid: ["bad", "10.0.0.0/33"],
+    });
   });
 
   it("parses addresses and CIDRs and rejects garbage", () => {
@@ -53,6 +116,10 @@ describe("resolveClientIp", () => {
     expect(resolveClientIp("10.0.0.2", "198.51.100.7, 10.0.0.9", proxies)).toBe("198.51.100.7");
     expect(resolveClientIp("10.0.0.2", undefined, proxies)).toBe("10.0.0.2");
     expect(resolveClientIp("10.0.0.2", "junk", proxies)).toBe("10.0.0.2");
+  });
+
+  it("skips empty X-Forwarded-For entries instead of giving up on them", () => {
+    expect(resolveClientIp("10.0.0.2", "198.51.100.7, , 10.0.0.9,", proxies)).toBe("198.51.100.7");
   });
 
   it("returns undefined without a socket address", () => {

@@ -4,11 +4,10 @@ export type IpRange = { text: string; range: [ipaddr.IPv4 | ipaddr.IPv6, number]
 
 /** Parses an address and unwraps IPv4-mapped IPv6 (::ffff:1.2.3.4 → 1.2.3.4). */
 export function parseIp(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const trimmed = value.trim().replace(/^\[|\]$/g, "");
-  if (!ipaddr.isValid(trimmed)) return null;
   try {
-    return ipaddr.process(trimmed);
+    return ipaddr.process(value.trim().replace(/^\[|\]$/g, ""));
   } catch {
+    // Neither an IPv4 nor an IPv6 address.
     return null;
   }
 }
@@ -20,7 +19,6 @@ export function normalizeIp(value: string): string | null {
 /** An address or CIDR range; a bare address is a /32 or /128. Returns null when invalid. */
 export function parseIpRange(value: string): IpRange | null {
   const text = value.trim();
-  if (text === "") return null;
   if (text.includes("/")) {
     const [addr, bits, extra] = text.split("/");
     if (extra !== undefined || !addr || !bits || !/^\d{1,3}$/.test(bits)) return null;
@@ -43,7 +41,7 @@ export function parseIpRange(value: string): IpRange | null {
 export function parseIpAllowlist(
   input: string | readonly string[],
 ): { ok: true; ranges: IpRange[] } | { ok: false; invalid: string[] } {
-  const entries = (typeof input === "string" ? input.split(/[\s,]+/) : input)
+  const entries = (typeof input === "string" ? input.split(/[\s,]/) : input)
     .map((s) => s.trim())
     .filter(Boolean);
   const ranges: IpRange[] = [];

@@ -74,9 +74,7 @@ export class KeyChangeListener {
   /** One heartbeat: check the last ping's age, then send the next one. */
   async beat(): Promise<void> {
     if (this.stopped) return;
-    if (this.deps.cache.isHealthy && this.now() - this.lastPing > this.heartbeatMs * 2.5) {
-      this.deps.cache.setHealthy(false);
-    }
+    if (this.now() - this.lastPing > this.heartbeatMs * 2.5) this.deps.cache.setHealthy(false);
     if (!this.unlisten) await this.subscribe();
     try {
       await this.deps.notify(this.deps.channel, this.pingPayload);

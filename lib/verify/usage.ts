@@ -89,7 +89,8 @@ export class UsageBuffer {
   /** Writes everything buffered so far. Concurrent calls share one write; failures are retried. */
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (this.buckets.size === 0 && this.lastUsed.size === 0) return;
+    // Last use is only ever recorded along with a bucket.
+    if (this.buckets.size === 0) return;
     const buckets = [...this.buckets.values()];
     const lastUsed = [...this.lastUsed.entries()];
     const rateLimited = this.rateLimited;
