@@ -15,7 +15,7 @@ afterEach(() => vi.mocked(lockOwners).mockReset());
 
 const tx = {} as Tx;
 const ctx = (role: Role): OrgContext => ({
-  user: { id: "u1", name: "Ada", email: "ada@example.com" },
+  user: { id: "u1", name: "Ada", email: "ada@example.com", sessionVersion: 0 },
   organizationId: "o1",
   organizationName: "Acme",
   role,
