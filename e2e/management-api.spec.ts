@@ -22,6 +22,8 @@ async function rollInUi(page: Page, grace: "Now" | "In 1 hour") {
 test("rolling a key in the UI: both keys work during the grace period, the old one is refused after it", async ({
   page,
 }) => {
+  // Two keys created and rolled through the UI, plus a grace period to wait out.
+  test.slow();
   await signUp(page);
   await openApiKeys(page);
   const first = await createKey(page, { name: "Rolling" });
@@ -62,6 +64,8 @@ test("the management API over HTTP: no escalation, other orgs' keys are 404, a k
   page,
   browser,
 }) => {
+  // Two accounts, each signing up and creating keys through the UI.
+  test.slow();
   await signUp(page);
   await openApiKeys(page);
   const admin = await createKey(page, {
