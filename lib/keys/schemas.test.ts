@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createKeyFormSchema, createKeySchema, updateKeyFormSchema } from "./schemas";
+import {
+  createKeyFormSchema,
+  createKeySchema,
+  updateKeyFormSchema,
+  updateKeySchema,
+} from "./schemas";
 
 const DAY = 86_400_000;
 const base = { name: "Billing", scopes: ["customers:read"] };
@@ -68,6 +73,9 @@ describe("the canonical key input", () => {
     expect(createKeySchema.parse({ ...base, webhookUrl: "" }).webhookUrl).toBeNull();
     expect(createKeySchema.parse({ ...base, webhookUrl: null }).webhookUrl).toBeNull();
     expect("webhookUrl" in createKeySchema.parse(base)).toBe(false);
+    // An update that does not mention the webhook leaves it alone.
+    expect(updateKeySchema.parse({ name: "Renamed" })).toEqual({ name: "Renamed" });
+    expect(updateKeySchema.parse({ webhookUrl: "" })).toEqual({ webhookUrl: null });
     const http = createKeySchema.safeParse({ ...base, webhookUrl: "http://hooks.example.com/x" });
     expect(issuesAt(http, "webhookUrl")).toEqual(["The webhook URL must start with https://."]);
   });
@@ -96,6 +104,15 @@ describe("the create form", () => {
       rateLimitPerMinute: 120,
       webhookUrl: "https://hooks.example.com/x",
     });
+  });
+
+  it("takes up to 100 addresses however they are spaced", () => {
+    const ips = Array.from({ length: 100 }, (_, i) => `10.0.${Math.floor(i / 10)}.${i % 10}`);
+    const result = parse({ allowedIps: ` ${ips.join(",\n ")}\n` });
+    expect(result.data?.allowedIps).toEqual(ips);
+    expect(messages(parse({ allowedIps: `${ips.join(" ")} 10.1.0.0` }))).toEqual([
+      "At most 100 addresses or ranges.",
+    ]);
   });
 
   it("reads a single scope, no scope, empty fields and the defaults", () => {
