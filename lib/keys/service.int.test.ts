@@ -74,7 +74,11 @@ describe("leak reports by policy", () => {
 
     const done = await applyLeakReport(
       getDb(),
-      [leak(active.key, { url: "https://example.com/a" }), leak(disabled.key), leak(revoked.key)],
+      [
+        leak(active.key, { url: "https://example.com/a", source: "gist" }),
+        leak(disabled.key),
+        leak(revoked.key),
+      ],
       now,
     );
     expect(done).toEqual(
@@ -103,9 +107,10 @@ describe("leak reports by policy", () => {
     const [audit] = await auditOf(active.id, "key.leaked");
     expect(audit?.metadata).toEqual({
       url: "https://example.com/a",
-      source: null,
+      source: "gist",
       policy: "disable",
     });
+    expect(audit).toMatchObject({ actorLabel: "Leak report", actorUserId: null });
     expect(audit?.before).toMatchObject({ status: "active" });
     expect(audit?.after).toMatchObject({ status: "disabled" });
 
@@ -234,6 +239,7 @@ describe("status changes", () => {
     const revoked = await keyRow(key.id);
     expect(revoked.revokedBy).toBe(by.userId);
     expect(revoked.revokedAt).toBeInstanceOf(Date);
+    expect(revoked.disabledAt).toBeNull();
     const audits = await auditOf(key.id);
     const status = (snapshot: unknown) => (snapshot as { status?: string } | null)?.status;
     expect(audits.map((a) => [a.action, status(a.before), status(a.after)])).toEqual([
@@ -319,6 +325,7 @@ describe("updating a key", () => {
       changed: true,
       status: "active",
     });
+    expect(await keyRow(key.id)).toMatchObject({ status: "active", disabledAt: null });
   });
 
   it("reports an expired key as expired", async () => {
@@ -385,6 +392,7 @@ describe("updating a key", () => {
     const key = await createTestKey(by);
     await expect(updateKey(getDb(), other, key.id, { name: "x" })).rejects.toMatchObject({
       code: "not_found",
+      message: "This key does not exist.",
     });
     await changeKeyStatus(getDb(), by, [key.id], "revoke");
     await expect(updateKey(getDb(), by, key.id, { name: "x" })).rejects.toMatchObject({
@@ -498,6 +506,7 @@ describe("rolling a key", () => {
     );
     await expect(roll(other, expiring.id, "1h", now)).rejects.toMatchObject({
       code: "not_found",
+      message: "This key does not exist.",
     });
   });
 });
@@ -522,6 +531,7 @@ describe("webhook secrets", () => {
     });
     await expect(regenerateWebhookSecret(getDb(), other, hooked.id)).rejects.toMatchObject({
       code: "not_found",
+      message: "This key does not exist.",
     });
     await changeKeyStatus(getDb(), by, [hooked.id], "revoke");
     await expect(regenerateWebhookSecret(getDb(), by, hooked.id)).rejects.toMatchObject({
@@ -558,6 +568,11 @@ describe("the idle-key sweep", () => {
     expect((await keyRow(touched.id)).status).toBe("active");
     expect((await keyRow(disabled.id)).disabledReason).toBeNull();
     const [audit] = await auditOf(idle.id, "key.disabled");
+    expect(audit).toMatchObject({
+      actorLabel: "Key policy",
+      actorUserId: null,
+      metadata: { reason: "inactive", unusedDays: 30 },
+    });
     expect(audit?.before).toMatchObject({ status: "active" });
     expect(audit?.after).toMatchObject({ status: "disabled" });
   });
