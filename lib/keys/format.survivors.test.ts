@@ -54,4 +54,16 @@ describe("key generation", () => {
     const rest = [...BASE62.slice(8)].reduce((n, c) => n + (counts.get(c) ?? 0), 0) / 54;
     expect(first / rest).toBeLessThan(1.15);
   });
+
+  it("draws no single character noticeably more often than the others", () => {
+    // 2000 expected each (σ ≈ 45): a byte range that does not divide evenly by 62 would give
+    // one character a fifth more draws.
+    const counts = new Map<string, number>();
+    for (const c of randomBase62(62 * 2000)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    for (const [c, n] of counts) {
+      expect(n, c).toBeGreaterThan(2000 * 0.85);
+      expect(n, c).toBeLessThan(2000 * 1.15);
+    }
+  });
 });

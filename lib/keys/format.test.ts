@@ -29,7 +29,10 @@ describe("generateApiKey", () => {
   });
 
   it("refuses an invalid product prefix", () => {
-    expect(() => generateApiKey("Bad_", "live")).toThrow();
+    for (const bad of ["Bad_", "lk_", "lk-x", "lK", "1lk", "", "abcdefghijk"]) {
+      expect(() => generateApiKey(bad, "live"), bad).toThrow("invalid key prefix");
+    }
+    expect(parseApiKey(generateApiKey("abcdefghij", "live").key)?.prefix).toBe("abcdefghij");
   });
 });
 

@@ -91,6 +91,11 @@ describe("the key policy", () => {
     expect(bad.success).toBe(false);
     const fields = bad.error?.issues.map((i) => i.path.join(".")).sort();
     expect(fields).toEqual(["disableUnusedAfterDays", "leakAction", "maxLifetimeDays"]);
+    expect(bad.error?.issues.map((i) => i.message).sort()).toEqual([
+      "Choose a maximum lifetime.",
+      "Choose what happens to a leaked key.",
+      "Choose when unused keys are disabled.",
+    ]);
     expect(
       keyPolicyFormSchema.parse({ requireAllowedIpsForLive: "true", leakAction: "disable" })
         .requireAllowedIpsForLive,

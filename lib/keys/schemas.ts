@@ -67,7 +67,6 @@ export const webhookUrlSchema = z
   .trim()
   .nullish()
   .transform((v, ctx) => {
-    if (v === undefined) return undefined;
     if (!v) return null;
     const problem = webhookUrlProblem(v, env().WEBHOOKS_ALLOW_PRIVATE);
     if (problem) {
@@ -166,7 +165,7 @@ function formSettings(form: KeyFormFields) {
     name: form.name,
     description: form.description,
     scopes: form.scopes as Scope[],
-    allowedIps: form.allowedIps.split(/[\s,]+/).filter(Boolean),
+    allowedIps: form.allowedIps.split(/[\s,]+/),
     rateLimitPerMinute: form.rateLimitPerMinute === "" ? null : Number(form.rateLimitPerMinute),
   };
 }

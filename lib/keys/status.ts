@@ -19,19 +19,21 @@ export function deriveStatus(status: KeyStatus, expired: boolean): DisplayStatus
 }
 
 type KeyTimes = { status: KeyStatus; expiresAt: Date | string | number | null };
-const expiryTime = (expiresAt: KeyTimes["expiresAt"]) =>
-  expiresAt === null ? null : new Date(expiresAt).getTime();
+
+/** When the key expires; a key without an expiry never does. */
+function expiryTime(expiresAt: KeyTimes["expiresAt"]): number {
+  return expiresAt === null ? Number.POSITIVE_INFINITY : new Date(expiresAt).getTime();
+}
 
 /** What a key is now. */
 export function effectiveStatus(key: KeyTimes, now: Date | number = Date.now()): DisplayStatus {
-  const expiry = expiryTime(key.expiresAt);
-  return deriveStatus(key.status, expiry !== null && expiry <= new Date(now).getTime());
+  return deriveStatus(key.status, expiryTime(key.expiresAt) <= new Date(now).getTime());
 }
 
 /** A key still in use (active or disabled, not yet expired) whose expiry is at most 7 days away. */
 export function isExpiringSoon(key: KeyTimes, now: Date | number = Date.now()): boolean {
+  if (key.status === "revoked") return false;
   const expiry = expiryTime(key.expiresAt);
-  if (key.status === "revoked" || expiry === null) return false;
   const at = new Date(now).getTime();
   return expiry > at && expiry <= at + EXPIRING_SOON_MS;
 }
