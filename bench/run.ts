@@ -463,9 +463,14 @@ async function overHttp(
   // RSS is compared from a server already running at 50 connections (its heap and socket buffers
   // sized for them) to the same server after the long load: growth there would be a leak.
   await load({ ...protectedMe, connections: 50, duration: T.warmSec });
-  const rssBefore = (await server.probe()).rss / 1024 / 1024;
+  const probeBefore = await server.probe();
   const fifty = await writesPerSecond(50, T.loadSec);
-  const rssAfter = (await server.probe()).rss / 1024 / 1024;
+  const probeAfter = await server.probe();
+  const rssBefore = probeBefore.rss / 1024 / 1024;
+  const rssAfter = probeAfter.rss / 1024 / 1024;
+  // The JS heap after a full collection: what a leak would grow (RSS also holds freed pages).
+  const heapBefore = probeBefore.heapUsed / 1024 / 1024;
+  const heapAfter = probeAfter.heapUsed / 1024 / 1024;
   results.usageWrites = {
     c1: one.writes,
     c50: fifty.writes,
@@ -475,6 +480,8 @@ async function overHttp(
   results.serverRss = {
     beforeMb: rssBefore,
     afterMb: rssAfter,
+    heapBeforeMb: heapBefore,
+    heapAfterMb: heapAfter,
     loadSeconds: T.loadSec,
     requests: fifty.load.requests,
   };
@@ -488,7 +495,7 @@ async function overHttp(
   row({
     section: "4. memory",
     metric: `server RSS before → after ${T.loadSec} s at 50 conn (MB)`,
-    value: `${fmt(rssBefore)} → ${fmt(rssAfter)} (${rssAfter >= rssBefore ? "+" : ""}${fmt(rssAfter - rssBefore)}; ${fmt(fifty.load.requests)} requests)`,
+    value: `${fmt(rssBefore)} → ${fmt(rssAfter)} (${rssAfter >= rssBefore ? "+" : ""}${fmt(rssAfter - rssBefore)}; JS heap after GC ${fmt(heapBefore)} → ${fmt(heapAfter)}; ${fmt(fifty.load.requests)} requests)`,
     target: "no growth (≤ +8 MB noise)",
     met: rssAfter - rssBefore <= 8,
   });
