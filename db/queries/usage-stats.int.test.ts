@@ -2,9 +2,8 @@ import { expect, it } from "vitest";
 import { getDb } from "@/db";
 import { writeUsage } from "@/db/queries/usage";
 import { keyStats } from "@/db/queries/usage-stats";
-import { createKey } from "@/lib/keys/service";
 import { withTestDatabase } from "@/tests/db";
-import { createOrg } from "@/tests/factories";
+import { createOrg, createTestKey } from "@/tests/factories";
 
 withTestDatabase();
 
@@ -12,16 +11,7 @@ it("aggregates a key's flushed usage over a period, per endpoint and per UTC day
   const { org, owner } = await createOrg();
   const rival = await createOrg();
   const actor = { organizationId: org.id, userId: owner.id, label: "o" };
-  const input = {
-    name: "k",
-    description: null,
-    scopes: ["customers:read" as const],
-    environment: "live" as const,
-    expiresAt: null,
-    allowedIps: [],
-    rateLimitPerMinute: null,
-  };
-  const { id } = await createKey(getDb(), actor, input, "lk");
+  const { id } = await createTestKey(actor, { name: "k" });
   const now = new Date("2026-03-10T12:00:00Z");
   const at = (iso: string) => new Date(iso);
   const row = (
@@ -84,20 +74,7 @@ it("aggregates a key's flushed usage over a period, per endpoint and per UTC day
 it("counts a period that starts mid-day exactly: minutes for the first day, the daily rollup after", async () => {
   const { org, owner } = await createOrg();
   const actor = { organizationId: org.id, userId: owner.id, label: "o" };
-  const { id } = await createKey(
-    getDb(),
-    actor,
-    {
-      name: "k",
-      description: null,
-      scopes: ["customers:read"],
-      environment: "live",
-      expiresAt: null,
-      allowedIps: [],
-      rateLimitPerMinute: null,
-    },
-    "lk",
-  );
+  const { id } = await createTestKey(actor, { name: "k" });
   const now = new Date("2026-03-10T12:00:00Z");
   const bucket = (iso: string, requests: number) => ({
     keyId: id,
