@@ -47,6 +47,44 @@ describe("the key policy", () => {
     expect(policyViolations(p, { ...live, environment: "test" }, now)).toEqual({});
   });
 
+  it("does not count an allowlist that lets every address in", () => {
+    const p = policy({ requireAllowedIpsForLive: true });
+    const refused = (allowedIps: string[]) =>
+      policyViolations(p, { ...live, allowedIps }, now).allowedIps ?? [];
+    for (const everything of [
+      ["0.0.0.0/0"],
+      ["::/0"],
+      ["10.0.0.1", "::/0"],
+      ["0.0.0.0/1", "128.0.0.0/1"],
+      // Every public IPv4 address (only multicast and reserved left out).
+      ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"],
+      ["::/1"],
+      ["2000::/3"],
+      ["2000::/4", "3000::/4"],
+    ]) {
+      expect(refused(everything), everything.join(" ")).toEqual([
+        expect.stringContaining("allows every address"),
+      ]);
+    }
+    for (const some of [
+      ["10.0.0.0/8"],
+      ["0.0.0.0/1"],
+      ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/4"],
+      ["2001:db8::/32", "2a00::/12"],
+      ["8000::/1"],
+      ["not an address", "192.0.2.1"],
+    ]) {
+      expect(refused(some), some.join(" ")).toEqual([]);
+    }
+    // Outside the rule: test keys, and organizations that do not require allowed IPs.
+    expect(
+      policyViolations(p, { ...live, environment: "test", allowedIps: ["::/0"] }, now),
+    ).toEqual({});
+    expect(policyViolations(DEFAULT_POLICY, { ...live, allowedIps: ["0.0.0.0/0"] }, now)).toEqual(
+      {},
+    );
+  });
+
   it("offers only the expirations the lifetime allows, without Never", () => {
     const values = (max: number | null) => expirationOptions(max).map((o) => o.value);
     expect(values(null)).toEqual(["never", "7", "30", "60", "90", "custom"]);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { KeyEnvironment, LeakAction } from "@/db/schema";
+import { allowsEveryPublicAddress } from "@/lib/net/ip";
 
 export type KeyPolicy = {
   /** Keys may live at most this many days from creation (or from a roll); null = no limit. */
@@ -66,12 +67,15 @@ export function policyViolations(
       out.expiresAt = [`The key policy allows keys to live at most ${days} days.`];
     }
   }
-  if (
-    policy.requireAllowedIpsForLive &&
-    candidate.environment === "live" &&
-    candidate.allowedIps.length === 0
-  ) {
-    out.allowedIps = ["The key policy requires allowed IPs for live keys."];
+  if (policy.requireAllowedIpsForLive && candidate.environment === "live") {
+    if (candidate.allowedIps.length === 0) {
+      out.allowedIps = ["The key policy requires allowed IPs for live keys."];
+    } else if (allowsEveryPublicAddress(candidate.allowedIps)) {
+      // An allowlist that lets every address in is no allowlist.
+      out.allowedIps = [
+        "The key policy requires allowed IPs for live keys; a list that allows every address (such as 0.0.0.0/0 or ::/0) does not count.",
+      ];
+    }
   }
   return out;
 }
