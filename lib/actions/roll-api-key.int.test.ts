@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { executeRows, getDb } from "@/db";
 import { rollApiKey } from "@/lib/actions/roll-api-key";
+import { updateKeyPolicy } from "@/lib/keys/service";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
@@ -53,4 +54,34 @@ it("an admin rolls a key: the new key once, the old one expires after the grace 
     sql`select actor_user_id from audit_logs where key_id = ${keyId} and action = 'key.rolled'`,
   );
   expect(audit?.actor_user_id).toBe(acme.admin?.id);
+});
+
+it("a roll is held to the key policy: a live key without allowed IPs is refused, naming it", async () => {
+  const { org, owner } = await createOrg("Strict");
+  const actor = { organizationId: org.id, userId: owner.id, label: "owner" };
+  const { id } = await createTestKey(actor, { name: "Before the policy" });
+  const { id: open } = await createTestKey(actor, { name: "Open", allowedIps: ["::/0"] });
+  await updateKeyPolicy(getDb(), actor, {
+    maxLifetimeDays: null,
+    requireAllowedIpsForLive: true,
+    disableUnusedAfterDays: null,
+    leakAction: "disable",
+  });
+  actAs(owner.id, org.id);
+  const before = await keyCount();
+  for (const target of [id, open]) {
+    const result = await rollApiKey({ id: target, gracePeriod: "1h" });
+    expect(result).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      error: expect.stringContaining("The key policy requires allowed IPs for live keys"),
+      fieldErrors: { allowedIps: [expect.stringContaining("requires allowed IPs")] },
+    });
+  }
+  expect(await keyCount()).toBe(before);
+  const [old] = await executeRows<{ expires_at: string | null }>(
+    getDb(),
+    sql`select expires_at from api_keys where id = ${id}`,
+  );
+  expect(old?.expires_at).toBeNull();
 });

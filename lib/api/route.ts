@@ -63,22 +63,10 @@ export async function keyActor(ctx: ApiKeyContext): Promise<Actor> {
   };
 }
 
-/**
- * A key can hand out only what it holds: the scopes asked for that the acting key lacks, or a
- * 403 problem naming them.
- */
-export function escalation(held: readonly string[], asked: readonly string[]): Response | null {
-  const missing = asked.filter((s) => !held.includes(s));
-  if (missing.length === 0) return null;
-  return problem(
-    403,
-    "insufficient_scope",
-    `This key cannot grant scopes it does not hold: ${missing.join(", ")}.`,
-  );
-}
-
 function serviceProblem(error: KeyServiceError): Response {
   if (error.code === "not_found") return notFound();
+  // What an acting key may do to another key is decided by the key service on the locked row.
+  if (error.code === "insufficient_scope") return problem(403, "insufficient_scope", error.message);
   if (error.code === "policy_violation") {
     // The organization's key policy, named per field like a validation error.
     return problem(400, "policy_violation", error.message, {

@@ -35,7 +35,7 @@ export type Actor = {
 
 export class KeyServiceError extends Error {
   constructor(
-    readonly code: "not_found" | "invalid_transition" | "policy_violation",
+    readonly code: "not_found" | "invalid_transition" | "policy_violation" | "insufficient_scope",
     message: string,
     /** Per-field reasons (policy violations), keyed like the create/update input. */
     readonly fieldErrors?: Record<string, string[]>,
@@ -52,17 +52,69 @@ async function enforcePolicy(
   since: Date,
   fields?: ReadonlySet<string>,
 ): Promise<void> {
-  const policy = await getKeyPolicy(tx, organizationId);
+  checkPolicy(await getKeyPolicy(tx, organizationId), candidate, since, fields);
+}
+
+function checkPolicy(
+  policy: KeyPolicy,
+  candidate: PolicyCandidate,
+  since: Date,
+  fields?: ReadonlySet<string>,
+  /** Said after the policy's own words: what to do about it. */
+  advice?: string,
+): void {
   const violations = Object.fromEntries(
     Object.entries(policyViolations(policy, candidate, since)).filter(
       ([field]) => !fields || fields.has(field),
     ),
   );
   if (hasViolations(violations)) {
+    const message = Object.values(violations).flat().join(" ");
     throw new KeyServiceError(
       "policy_violation",
-      Object.values(violations).flat().join(" "),
+      advice ? `${message} ${advice}` : message,
       violations as Record<string, string[]>,
+    );
+  }
+}
+
+/**
+ * The scopes an acting API key holds, read in the caller's transaction (never from the
+ * verification cache, which may lag a change by up to a second); null for a person, whom the
+ * role checked before bounds instead. A key no longer active holds nothing.
+ */
+async function heldScopes(tx: Tx, actor: Actor): Promise<ReadonlySet<string> | null> {
+  if (!actor.keyId) return null;
+  const [self] = await tx
+    .select({ scopes: apiKeys.scopes, status: apiKeys.status, expiresAt: apiKeys.expiresAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, actor.keyId)));
+  return new Set(self && effectiveStatus(self) === "active" ? self.scopes : []);
+}
+
+/** A key hands out only scopes it holds (on a new key, or as a key's new scopes). */
+function refuseGrant(held: ReadonlySet<string> | null, asked: readonly string[]): void {
+  const missing = held ? [...new Set(asked)].filter((s) => !held.has(s)) : [];
+  if (missing.length > 0) {
+    throw new KeyServiceError(
+      "insufficient_scope",
+      `This key cannot grant scopes it does not hold: ${missing.join(", ")}.`,
+    );
+  }
+}
+
+/**
+ * A key changes, enables, rolls or re-keys the webhook of only keys whose scopes it holds all of:
+ * loosening a stronger key (its allowlist, expiry, rate limit, webhook) or switching it back on is
+ * as good as holding its scopes. Disabling and revoking stay open to it: containment never waits.
+ * Called on the locked row.
+ */
+function refuseStronger(held: ReadonlySet<string> | null, target: Pick<KeyRow, "scopes">): void {
+  const missing = held ? target.scopes.filter((s) => !held.has(s)) : [];
+  if (missing.length > 0) {
+    throw new KeyServiceError(
+      "insufficient_scope",
+      `This key can only disable or revoke a key holding scopes it does not hold itself: ${missing.join(", ")}.`,
     );
   }
 }
@@ -151,6 +203,7 @@ export async function createKey(
   productPrefix: string,
 ): Promise<CreatedKey> {
   return db.transaction(async (tx) => {
+    refuseGrant(await heldScopes(tx, actor), input.scopes);
     await enforcePolicy(tx, actor.organizationId, input, new Date());
     const webhook = input.webhookUrl ? newWebhookSecret() : null;
     const created = await insertKey(tx, actor, input, productPrefix, {
@@ -257,6 +310,10 @@ export async function changeKeyStatus(
         unique.length === 1 ? "This key does not exist." : "Some of these keys do not exist.",
       );
     }
+    if (change === "enable") {
+      const held = await heldScopes(tx, actor);
+      for (const row of rows) refuseStronger(held, row);
+    }
     return applyStatusChange(tx, actor, rows, change);
   });
 }
@@ -322,10 +379,23 @@ export type KeyPatch = UpdateKeyInput & { status?: "active" | "disabled" };
  * Updates a key's editable fields and, optionally, moves it between active and disabled, in one
  * transaction; a revoked key cannot be changed.
  */
-export async function updateKey(db: Db, actor: Actor, id: string, patch: KeyPatch) {
+export async function updateKey(
+  db: Db,
+  actor: Actor,
+  id: string,
+  /** The change, or how to derive it from the locked row (for edits relative to the row). */
+  patchOf: KeyPatch | ((row: KeyRow) => KeyPatch),
+) {
   return db.transaction(async (tx) => {
     const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    const patch = typeof patchOf === "function" ? patchOf(row) : patchOf;
+    const held = await heldScopes(tx, actor);
+    // What is asked decides, not which fields would end up different; on a stronger key, only
+    // disabling is open.
+    const asked = Object.entries(patch).filter(([, v]) => v !== undefined);
+    if (asked.some(([k, v]) => !(k === "status" && v === "disabled"))) refuseStronger(held, row);
+    if (patch.scopes) refuseGrant(held, patch.scopes);
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
     }
@@ -408,6 +478,8 @@ export async function rollKey(
       .where(and(eq(apiKeys.organizationId, actor.organizationId), eq(apiKeys.id, id)))
       .for("update");
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    // The new key carries the old one's scopes: for an acting key, a grant like any other.
+    refuseStronger(await heldScopes(tx, actor), row);
     if (effectiveStatus(row, now) !== "active") {
       throw new KeyServiceError("invalid_transition", "Only an active key can be rolled.");
     }
@@ -417,30 +489,34 @@ export async function rollKey(
       row.expiresAt && row.expiresAt.getTime() < graceEnd.getTime() ? row.expiresAt : graceEnd;
     // The new key gets the old one's lifetime afresh, not what was left of it.
     const lifetime = row.expiresAt ? row.expiresAt.getTime() - row.createdAt.getTime() : null;
-    const created = await insertKey(
-      tx,
-      actor,
-      {
-        name: row.name,
-        description: row.description,
-        environment: row.environment,
-        scopes: row.scopes as Scope[],
-        // …bounded by the organization's maximum lifetime, which a roll cannot extend.
-        expiresAt: earliest(
-          lifetime === null ? null : new Date(now.getTime() + lifetime),
-          latestExpiry(policy, now),
-        ),
-        allowedIps: row.allowedIps,
-        rateLimitPerMinute: row.rateLimitPerMinute,
-      },
-      productPrefix,
-      {
-        rolledFromId: row.id,
-        webhookUrl: row.webhookUrl,
-        webhookSecretEnc: row.webhookSecretEnc,
-        metadata: { rolledFromId: row.id, rolledFromPrefix: row.prefix },
-      },
+    const replacement: CreateKeyInput = {
+      name: row.name,
+      description: row.description,
+      environment: row.environment,
+      scopes: row.scopes as Scope[],
+      // …bounded by the organization's maximum lifetime, which a roll cannot extend.
+      expiresAt: earliest(
+        lifetime === null ? null : new Date(now.getTime() + lifetime),
+        latestExpiry(policy, now),
+      ),
+      allowedIps: row.allowedIps,
+      rateLimitPerMinute: row.rateLimitPerMinute,
+    };
+    // A new key like any other: a key made before the policy is not rolled into another one
+    // that breaks it.
+    checkPolicy(
+      policy,
+      replacement,
+      now,
+      undefined,
+      "Change this key's settings to comply, then roll it.",
     );
+    const created = await insertKey(tx, actor, replacement, productPrefix, {
+      rolledFromId: row.id,
+      webhookUrl: row.webhookUrl,
+      webhookSecretEnc: row.webhookSecretEnc,
+      metadata: { rolledFromId: row.id, rolledFromPrefix: row.prefix },
+    });
     await tx
       .update(apiKeys)
       .set({ expiresAt: oldExpiresAt, updatedAt: now })
@@ -467,6 +543,7 @@ export async function regenerateWebhookSecret(db: Db, actor: Actor, id: string) 
   return db.transaction(async (tx) => {
     const [row] = await lockKeysForUpdate(tx, actor.organizationId, [id]);
     if (!row) throw new KeyServiceError("not_found", "This key does not exist.");
+    refuseStronger(await heldScopes(tx, actor), row);
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
     }

@@ -104,7 +104,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description The full key is in this response only. A key cannot grant scopes it does not hold (403 `insufficient_scope`).
+         * @description The full key is in this response only. A key cannot grant scopes it does not hold (403 `insufficient_scope`). A key the organization's key policy does not allow is 400 `policy_violation`, naming the fields under `errors`.
          *
          *     Scopes: `api_keys:write`.
          */
@@ -131,7 +131,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Idempotent. A key may revoke itself.
+         * @description Idempotent. Any key of the organization, stronger ones too; a key may revoke itself.
          *
          *     Scopes: `api_keys:write`.
          */
@@ -140,7 +140,7 @@ export interface paths {
         head?: never;
         /**
          * Update an API key
-         * @description Applies to the key's next request. A revoked key cannot be changed (409).
+         * @description Applies to the key's next request. The acting key may change or enable only a key whose scopes it holds all of, and set only scopes it holds (403 `insufficient_scope`); `{"status": "disabled"}` alone is allowed on any key of the organization. Decided on the key as it is when the change is made. A change the key policy does not allow is 400 `policy_violation`; a revoked key cannot be changed (409).
          *
          *     Scopes: `api_keys:write`.
          */
@@ -158,7 +158,7 @@ export interface paths {
         put?: never;
         /**
          * Roll an API key
-         * @description Creates a key with the same name, scopes, limits, allowed IPs and webhook. The old key keeps working until the grace period ends (default 24 h), then answers `key_expired`.
+         * @description Creates a key with the same name, scopes, limits, allowed IPs and webhook. The old key keeps working until the grace period ends (default 24 h), then answers `key_expired`. Only a key whose scopes the acting key holds all of can be rolled (403 `insufficient_scope`). The new key is held to the key policy like any new key: when it would break it (e.g. a live key without allowed IPs while the policy requires them) nothing changes and the answer is 400 `policy_violation`.
          *
          *     Scopes: `api_keys:write`.
          */

@@ -4,7 +4,7 @@ import { keyPage } from "@/db/queries/key-pages";
 import { parseJsonBody } from "@/lib/api/body";
 import { encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { escalation, json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
+import { json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
 import { createApiKeyBody, listApiKeysQuery } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { createKey } from "@/lib/keys/service";
@@ -28,8 +28,6 @@ export const POST = withApiKey(
   async (request, ctx) => {
     const body = await parseJsonBody(request, createApiKeyBody);
     if (!body.ok) return body.response;
-    const refused = escalation(ctx.key.scopes, body.data.scopes);
-    if (refused) return refused;
     const actor = await keyActor(ctx);
     const created = await serviceCall(() => createKey(getDb(), actor, body.data, env().KEY_PREFIX));
     if (!created.ok) return created.response;

