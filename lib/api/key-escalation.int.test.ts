@@ -10,7 +10,12 @@ import * as keyRoute from "@/app/api/v1/api-keys/[id]/route";
 import * as keysRoute from "@/app/api/v1/api-keys/route";
 import { executeRows, getDb } from "@/db";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, changeKeyStatus, updateKeyPolicy } from "@/lib/keys/service";
+import {
+  type Actor,
+  changeKeyStatus,
+  regenerateWebhookSecret,
+  updateKeyPolicy,
+} from "@/lib/keys/service";
 import type { Scope } from "@/lib/scopes";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
@@ -113,6 +118,18 @@ describe("a key manages only keys no stronger than itself", () => {
     const rolled = await rollHttp(strong.id);
     expect(rolled.status).toBe(403);
     expect(rolled.json.code).toBe("insufficient_scope");
+  });
+
+  it("cannot replace a stronger key's webhook signing secret", async () => {
+    const strong = await newKey(STRONG, { webhookUrl: "https://hooks.example.com/lk" });
+    const asWriter: Actor = { ...acme, keyId: writer.id, label: "key Writer" };
+    await expect(regenerateWebhookSecret(getDb(), asWriter, strong.id)).rejects.toMatchObject({
+      code: "insufficient_scope",
+    });
+    const weak = await newKey(["customers:read"], { webhookUrl: "https://hooks.example.com/lk" });
+    expect((await regenerateWebhookSecret(getDb(), asWriter, weak.id)).webhookSecret).toMatch(
+      /^whsec_/,
+    );
   });
 
   it("can still disable and revoke a stronger key (containment)", async () => {
