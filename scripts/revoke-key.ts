@@ -1,4 +1,4 @@
-/** The README's typed-client example, type-checked with the project. */
+// Revokes one key through the typed client: LK=lk_live_… npx tsx scripts/revoke-key.ts <key id>
 import createClient from "openapi-fetch";
 import type { paths } from "@/lib/api/client/schema";
 
