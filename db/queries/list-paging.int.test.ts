@@ -52,7 +52,7 @@ beforeAll(async () => {
   }
 });
 
-const RUNS = { numRuns: 25, endOnFailure: true } as const;
+const RUNS = { numRuns: 20, endOnFailure: true } as const;
 /** A property reads hundreds of pages: more than the default test timeout on a busy machine. */
 const SLOW = 180_000;
 

@@ -322,7 +322,7 @@ describe("other organizations' rows on both sides of every page boundary", () =>
 // ---------------------------------------------------------------------------------------------
 // Random data in two organizations, every filter, every page size.
 
-const RUNS = { numRuns: 25, endOnFailure: true } as const;
+const RUNS = { numRuns: 20, endOnFailure: true } as const;
 /** A property walks hundreds of pages: more than the default test timeout on a busy machine. */
 const SLOW = 180_000;
 const sizes = fc.constantFrom(2, 3, 5, 100);
