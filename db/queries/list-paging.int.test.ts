@@ -108,7 +108,7 @@ describe("the keys page", () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(keySpec, { maxLength: 14 }),
+          fc.array(keySpec, { minLength: 3, maxLength: 14 }),
           fc.constantFrom("", "a", "BETA", "%", "_", "\\", "alpha b"),
           fc.constantFrom("created", "name", "last_used"),
           fc.constantFrom("asc", "desc", undefined),
@@ -244,7 +244,7 @@ describe("the audit log page", () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(auditSpec, { maxLength: 14 }),
+          fc.array(auditSpec, { minLength: 3, maxLength: 14 }),
           fc.array(searchParams, { maxLength: 3 }),
           fc.array(preciseFilters, { maxLength: 3 }),
           fc.constantFrom(2, 3, 50),
@@ -308,7 +308,7 @@ describe("the audit log page", () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(auditSpec, { maxLength: 14 }),
+          fc.array(auditSpec, { minLength: 3, maxLength: 14 }),
           fc.constantFrom(0, 1),
           searchParams,
           async (specs, caller, params) => {
