@@ -131,7 +131,12 @@ export async function auditLogPage(
 }
 
 /** Every matching event, oldest first, in batches (CSV export). */
-export async function* allAuditEvents(db: Db, organizationId: string, filters: AuditFilters) {
+export async function* allAuditEvents(
+  db: Db,
+  organizationId: string,
+  filters: AuditFilters,
+  batchSize = 1000,
+) {
   let afterSeq = 0;
   for (;;) {
     const rows = await db
@@ -140,7 +145,7 @@ export async function* allAuditEvents(db: Db, organizationId: string, filters: A
       .leftJoin(users, eq(users.id, auditLogs.actorUserId))
       .where(and(where(organizationId, filters), sql`${auditLogs.seq} > ${afterSeq}`))
       .orderBy(auditLogs.seq)
-      .limit(1000);
+      .limit(batchSize);
     if (rows.length === 0) return;
     yield rows;
     afterSeq = rows.at(-1)?.seq ?? afterSeq;

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { preciseTime } from "@/db/queries/key-pages";
 import { customers } from "@/db/schema";
 
 const customerColumns = {
@@ -9,33 +10,41 @@ const customerColumns = {
   createdAt: customers.createdAt,
 };
 
-/** Keyset position: the last row seen (newest first). */
-export type CustomerCursor = { createdAt: Date; id: string };
+/**
+ * Keyset position: the last row seen (newest first), its time with microseconds as PostgreSQL
+ * printed it. A millisecond `Date` would skip rows created later within that same millisecond.
+ */
+export type CustomerCursor = { t: string; id: string };
 
-/** Newest first; `limit + 1` rows are read so the caller knows whether another page follows. */
+/**
+ * Newest first on (created_at, id); `limit + 1` rows are read so the caller knows whether another
+ * page follows, and `next` is the position after the last row returned.
+ */
 export async function listCustomers(
   db: Db,
   organizationId: string,
   options: { limit: number; after?: CustomerCursor | null },
 ) {
   const { limit, after } = options;
-  const rows = await db
-    .select(customerColumns)
+  const found = await db
+    .select({ ...customerColumns, position: preciseTime(customers.createdAt) })
     .from(customers)
     .where(
       and(
         eq(customers.organizationId, organizationId),
         after
-          ? or(
-              lt(customers.createdAt, after.createdAt),
-              and(eq(customers.createdAt, after.createdAt), lt(customers.id, after.id)),
-            )
+          ? sql`(${customers.createdAt}, ${customers.id}) < (${after.t}::timestamptz, ${after.id}::uuid)`
           : undefined,
       ),
     )
     .orderBy(desc(customers.createdAt), desc(customers.id))
     .limit(limit + 1);
-  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(({ position: _, ...row }) => row),
+    next: found.length > limit && last ? { t: last.position, id: last.id } : null,
+  };
 }
 
 export async function createCustomer(

@@ -16,16 +16,13 @@ export const GET = withApiKey(
     const cursorParam = query.data.cursor;
     const position = cursorParam ? decodeCursor(cursorParam) : null;
     if (cursorParam && !position) return problem(400, "validation_failed", "Invalid cursor.");
-    const after = position ? { createdAt: new Date(position.t), id: position.i } : null;
-    const { rows, hasMore } = await listCustomers(getDb(), organization.id, {
+    const { rows, next } = await listCustomers(getDb(), organization.id, {
       limit: query.data.limit ?? 50,
-      after,
+      after: position ? { t: position.t, id: position.i } : null,
     });
-    const last = rows.at(-1);
     return Response.json({
       data: rows,
-      nextCursor:
-        hasMore && last ? encodeCursor({ t: last.createdAt.toISOString(), i: last.id }) : null,
+      nextCursor: next ? encodeCursor({ t: next.t, i: next.id }) : null,
     });
   },
   { scopes: ["customers:read"] },
