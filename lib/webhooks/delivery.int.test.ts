@@ -253,8 +253,8 @@ describe("webhook delivery", () => {
       await changeKeyStatus(getDb(), actor, [key.id], "disable");
       await changeKeyStatus(getDb(), actor, [key.id], "enable");
     }
-    const a = worker({ batchSize: 3 });
-    const b = worker({ batchSize: 3 });
+    const a = worker({ concurrency: 3 });
+    const b = worker({ concurrency: 3 });
     await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
     const ids = r.received.map((m) => m.headers["webhook-id"]);
     expect(ids).toHaveLength(24);
