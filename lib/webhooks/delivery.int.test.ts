@@ -271,6 +271,32 @@ describe("webhook delivery", () => {
     expect(row?.lastError).toContain("127.0.0.1 is a loopback address");
   });
 
+  it.each([301, 302, 303, 307, 308])(
+    "does not follow a %i redirect to another receiver, and counts it as a failed attempt",
+    async (status) => {
+      const elsewhere = await receiver();
+      const r = await receiver(() => ({ status, headers: { location: elsewhere.url } }));
+      await keyWithWebhook(r.url);
+      expect(await worker().tick()).toBe(1);
+      expect(r.received).toHaveLength(1);
+      expect(elsewhere.received).toHaveLength(0);
+      const [row] = await deliveries();
+      expect(row).toMatchObject({
+        status: "pending",
+        attempts: 1,
+        lastStatusCode: status,
+        lastError: `HTTP ${status} (redirects are not followed)`,
+        deliveredAt: null,
+      });
+      // Retried later, to the same URL, and still never to the redirect's target.
+      const later = new Date((row?.nextAttemptAt.getTime() ?? 0) + 1000);
+      expect(await worker({ clock: () => later }).tick()).toBe(1);
+      expect(r.received).toHaveLength(2);
+      expect(elsewhere.received).toHaveLength(0);
+      expect((await deliveries())[0]).toMatchObject({ status: "pending", attempts: 2 });
+    },
+  );
+
   it("checks the host's address again at send time", async () => {
     const r = await receiver();
     let answer = "93.184.215.14";
