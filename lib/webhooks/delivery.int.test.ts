@@ -30,7 +30,7 @@ const consoleSpies = (["log", "info", "warn", "error", "debug"] as const).map((m
 
 let actor: Actor;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
-async function receiver(answer?: (n: number) => number) {
+async function receiver(answer?: Parameters<typeof startReceiver>[0]) {
   const r = await startReceiver(answer);
   receivers.push(r);
   return r;
