@@ -101,27 +101,53 @@ export type ClaimedDelivery = {
 /**
  * Leases up to `limit` due deliveries to the caller until `leaseUntil`. Rows another worker is
  * claiming are skipped, not waited for; rows whose lease ran out (a crashed worker) are due again.
+ *
+ * Organizations take turns: each one's due rows are ranked oldest first, after the rows it already
+ * has in flight (leased, by any worker), and rows are handed out by that rank, so a backlog of one
+ * organization never sits in front of another's first event. An organization with
+ * `perOrganization` rows in flight gets no more until one finishes (two workers claiming at the
+ * same instant may each fill that share).
  */
 export async function claimDueDeliveries(
   db: Db,
-  options: { now: Date; leaseUntil: Date; limit: number },
+  options: { now: Date; leaseUntil: Date; limit: number; perOrganization?: number },
 ): Promise<ClaimedDelivery[]> {
   const now = options.now.toISOString();
+  const perOrganization = options.perOrganization ?? options.limit;
   const rows = await executeRows<ClaimedDelivery>(
     db,
     sql`
     with due as (
-      select d.id from webhook_deliveries d
+      select d.id, d.organization_id, d.next_attempt_at,
+        coalesce(d.locked_until > ${now}::timestamptz, false) as leased
+      from webhook_deliveries d
       where d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz
+    ),
+    busy as (
+      select organization_id, count(*) as n from due where leased group by organization_id
+    ),
+    ranked as (
+      select due.id, due.next_attempt_at,
+        row_number() over (partition by due.organization_id order by due.next_attempt_at, due.id)
+          + coalesce(busy.n, 0) as turn
+      from due left join busy on busy.organization_id = due.organization_id
+      where not due.leased
+    ),
+    picked as (
+      select d.id from webhook_deliveries d
+      where d.id in (
+          select id from ranked where turn <= ${perOrganization}
+          order by turn, next_attempt_at, id
+          limit ${options.limit}
+        )
+        and d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz
         and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
-      order by d.next_attempt_at
-      limit ${options.limit}
-      for update skip locked
+      for update of d skip locked
     )
     update webhook_deliveries d
     set locked_until = ${options.leaseUntil.toISOString()}::timestamptz, updated_at = ${now}::timestamptz
-    from due, api_keys k
-    where d.id = due.id and k.id = d.key_id
+    from picked, api_keys k
+    where d.id = picked.id and k.id = d.key_id
     returning d.id, d.key_id as "keyId", d.organization_id as "organizationId",
       d.event_type as "eventType", d.payload, d.attempts, d.created_at as "createdAt",
       k.webhook_url as "webhookUrl", k.webhook_secret_enc as "webhookSecretEnc"`,

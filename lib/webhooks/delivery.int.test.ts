@@ -30,7 +30,7 @@ const consoleSpies = (["log", "info", "warn", "error", "debug"] as const).map((m
 
 let actor: Actor;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
-async function receiver(answer?: (n: number) => number) {
+async function receiver(answer?: Parameters<typeof startReceiver>[0]) {
   const r = await startReceiver(answer);
   receivers.push(r);
   return r;
@@ -253,8 +253,8 @@ describe("webhook delivery", () => {
       await changeKeyStatus(getDb(), actor, [key.id], "disable");
       await changeKeyStatus(getDb(), actor, [key.id], "enable");
     }
-    const a = worker({ batchSize: 3 });
-    const b = worker({ batchSize: 3 });
+    const a = worker({ concurrency: 3 });
+    const b = worker({ concurrency: 3 });
     await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
     const ids = r.received.map((m) => m.headers["webhook-id"]);
     expect(ids).toHaveLength(24);
@@ -270,6 +270,32 @@ describe("webhook delivery", () => {
     expect(row?.status).toBe("failed");
     expect(row?.lastError).toContain("127.0.0.1 is a loopback address");
   });
+
+  it.each([301, 302, 303, 307, 308])(
+    "does not follow a %i redirect to another receiver, and counts it as a failed attempt",
+    async (status) => {
+      const elsewhere = await receiver();
+      const r = await receiver(() => ({ status, headers: { location: elsewhere.url } }));
+      await keyWithWebhook(r.url);
+      expect(await worker().tick()).toBe(1);
+      expect(r.received).toHaveLength(1);
+      expect(elsewhere.received).toHaveLength(0);
+      const [row] = await deliveries();
+      expect(row).toMatchObject({
+        status: "pending",
+        attempts: 1,
+        lastStatusCode: status,
+        lastError: `HTTP ${status} (redirects are not followed)`,
+        deliveredAt: null,
+      });
+      // Retried later, to the same URL, and still never to the redirect's target.
+      const later = new Date((row?.nextAttemptAt.getTime() ?? 0) + 1000);
+      expect(await worker({ clock: () => later }).tick()).toBe(1);
+      expect(r.received).toHaveLength(2);
+      expect(elsewhere.received).toHaveLength(0);
+      expect((await deliveries())[0]).toMatchObject({ status: "pending", attempts: 2 });
+    },
+  );
 
   it("checks the host's address again at send time", async () => {
     const r = await receiver();

@@ -23,18 +23,58 @@ describe("webhook targets", () => {
     ["::ffff:10.0.0.1", "private"],
     ["::ffff:169.254.169.254", "linkLocal"],
     ["2002:7f00:1::", "6to4"],
-    ["64:ff9b::7f00:1", "rfc6052"],
+    ["64:ff9b::7f00:1", "NAT64"],
     ["2001:db8::1", "reserved"],
+    // IPv6 forms that carry an IPv4 address are judged by it.
+    ["::127.0.0.1", "IPv4-compatible address for 127.0.0.1 (loopback)"],
+    ["::7f00:1", "IPv4-compatible address for 127.0.0.1 (loopback)"],
+    ["::a9fe:a9fe", "IPv4-compatible address for 169.254.169.254 (linkLocal)"],
+    ["0:0:0:0:0:0:10.0.0.1", "IPv4-compatible address for 10.0.0.1 (private)"],
+    ["::ffff:0:127.0.0.1", "IPv4-translated address for 127.0.0.1 (loopback)"],
+    ["::ffff:0:a9fe:a9fe", "IPv4-translated address for 169.254.169.254 (linkLocal)"],
+    ["64:ff9b::169.254.169.254", "NAT64 address for 169.254.169.254 (linkLocal)"],
+    ["64:ff9b::a00:1", "NAT64 address for 10.0.0.1 (private)"],
+    ["64:ff9b:1::7f00:1", "local-use NAT64 address for 127.0.0.1 (loopback)"],
+    ["64:ff9b:1:c0a8:1:100::", "local-use NAT64 address"],
+    ["2002:a9fe:a9fe::1", "6to4 address for 169.254.169.254 (linkLocal)"],
+    ["2002:c0a8:101:1::1", "6to4 address for 192.168.1.1 (private)"],
+    // Teredo: server 65.54.227.120, client 127.0.0.1 with every bit flipped.
+    ["2001:0:4136:e378:8000:63bf:80ff:fffe", "Teredo address for 127.0.0.1 (loopback)"],
+    ["2001:0:a00:1:8000:63bf:f7f6:f5f4", "Teredo address for 10.0.0.1 (private)"],
+    // The other embedding forms are refused even when they carry a public address.
+    ["::8.8.8.8", "IPv4-compatible address"],
+    ["::ffff:0:8.8.8.8", "IPv4-translated address"],
+    ["64:ff9b::8.8.8.8", "NAT64 address"],
+    ["2002:808:808::1", "6to4 address"],
+    ["2001:0:4136:e378:8000:63bf:f7f7:f7f7", "Teredo address"],
+    // Special IPv6 ranges, and anything outside global unicast.
+    ["fec0::1", "deprecatedSiteLocal"],
+    ["ff05::2", "multicast"],
+    ["fdff:ffff::1", "uniqueLocal"],
+    ["3fff::1", "reserved"],
+    ["2001:2::1", "benchmarking"],
+    ["100::1", "discard"],
+    ["::1:2:3:4:5", "not a global unicast address"],
+    ["4000::1", "not a global unicast address"],
+    ["fe80::1%eth0", "linkLocal"],
+    // What cannot be read is refused.
+    ["127.0.0.1\u0000", "not an IP address"],
+    ["0177.0.0.1", "not an IP address"],
+    ["::ffff:0x7f.0.0.1", "not an IP address"],
   ])("refuses %s (%s)", (address, range) => {
     expect(refusedAddressReason(address)).toContain(range);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "2606:4700::6810:85e5", "::ffff:8.8.8.8"])(
-    "accepts the public address %s",
-    (address) => {
-      expect(refusedAddressReason(address)).toBeNull();
-    },
-  );
+  it.each([
+    "93.184.215.14",
+    "8.8.8.8",
+    "2606:4700::6810:85e5",
+    "::ffff:8.8.8.8",
+    "::ffff:808:808",
+    "2a00:1450:4001:82b::200e",
+  ])("accepts the public address %s", (address) => {
+    expect(refusedAddressReason(address)).toBeNull();
+  });
 
   it("accepts only https URLs to public hosts without the flag", () => {
     expect(webhookUrlProblem("https://hooks.example.com/in", false)).toBeNull();
@@ -47,6 +87,18 @@ describe("webhook targets", () => {
       "[::1]",
       "[::ffff:127.0.0.1]",
       "[::ffff:7f00:1]",
+      "[::127.0.0.1]",
+      "[::a9fe:a9fe]",
+      "[::ffff:0:127.0.0.1]",
+      "[64:ff9b::127.0.0.1]",
+      "[64:ff9b:1::a9fe:a9fe]",
+      "[2002:a9fe:a9fe::]",
+      "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+      "[fec0::1]",
+      "[ff02::1]",
+      "[fd00::1]",
+      "[2001:db8::1]",
+      "[::]",
       "10.0.0.1",
       "169.254.169.254",
       "[fe80::1]",

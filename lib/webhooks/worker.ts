@@ -1,6 +1,11 @@
 /**
  * The delivery worker: claims due outbox rows, sends them, records the outcome. Framework-free;
  * the database, clock, transport and resolver are injected so tests drive it without sleeping.
+ *
+ * Attempts run side by side in `concurrency` slots. A slot is refilled as soon as its attempt ends
+ * (there is no batch to wait for), every attempt is bounded by its own timeout, and claims take
+ * organizations in turn with at most `perOrganization` attempts each in flight: a slow or silent
+ * receiver ties up only its own organization's share, never the other organizations' events.
  */
 import type { Db } from "@/db";
 import {
@@ -28,8 +33,13 @@ export type WorkerDeps = {
   resolver?: Resolver;
   clock?: () => Date;
   random?: () => number;
-  batchSize?: number;
-  /** How long a claim holds a row; longer than a send can take. */
+  /** Attempts in flight at once (10). */
+  concurrency?: number;
+  /** Attempts one organization may have in flight at once (3). */
+  perOrganization?: number;
+  /** The most one attempt may take, lookup to answer (10 s). */
+  attemptTimeoutMs?: number;
+  /** How long a claim holds a row; longer than an attempt can take. */
   leaseMs?: number;
   pollMs?: number;
   sweepMs?: number;
@@ -37,11 +47,16 @@ export type WorkerDeps = {
   log?: (line: string) => void;
 };
 
+type Claim = { row: ClaimedDelivery; lease: Date };
+
 export class WebhookWorker {
   private readonly clock: () => Date;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A wake-up that came while the loop was busy: the next wait returns at once. */
+  private woken = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private lastSweep = 0;
 
@@ -49,21 +64,55 @@ export class WebhookWorker {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  private get concurrency(): number {
+    return Math.max(1, this.deps.concurrency ?? 10);
+  }
+
   private log(line: string): void {
     (this.deps.log ?? console.info)(`[latchkey] webhooks: ${line}`);
   }
 
-  /** Claims one batch of due deliveries and attempts each. Returns how many were claimed. */
-  async tick(): Promise<number> {
+  /** Leases up to `limit` due deliveries, organizations in turn. */
+  private async claim(limit: number): Promise<Claim[]> {
     const now = this.clock();
-    const lease = new Date(now.getTime() + (this.deps.leaseMs ?? SEND_TIMEOUT_MS * 6));
-    const claimed = await claimDueDeliveries(this.deps.db(), {
+    const timeout = this.deps.attemptTimeoutMs ?? SEND_TIMEOUT_MS;
+    const lease = new Date(now.getTime() + (this.deps.leaseMs ?? timeout * 6));
+    const rows = await claimDueDeliveries(this.deps.db(), {
       now,
       leaseUntil: lease,
-      limit: this.deps.batchSize ?? 10,
+      limit,
+      perOrganization: Math.max(1, this.deps.perOrganization ?? 3),
     });
-    await Promise.all(claimed.map((row) => this.attempt(row, lease)));
+    return rows.map((row) => ({ row, lease }));
+  }
+
+  /**
+   * One round, for tests and tools: claims as many due deliveries as there are slots and waits
+   * for every attempt. Returns how many were claimed. The running worker does not use it.
+   */
+  async tick(): Promise<number> {
+    const claimed = await this.claim(this.concurrency);
+    await Promise.all(claimed.map((c) => this.settle(c)));
     return claimed.length;
+  }
+
+  /** Runs one attempt; whatever goes wrong stays with it (its row returns when the lease ends). */
+  private async settle({ row, lease }: Claim): Promise<void> {
+    try {
+      await this.attempt(row, lease);
+    } catch (error) {
+      const e = error as { code?: string; name?: string };
+      this.log(`delivery ${row.id} attempt not recorded: ${e?.code ?? e?.name ?? "error"}`);
+    }
+  }
+
+  /** Starts an attempt in a free slot; when it ends, the loop is woken to fill the slot again. */
+  private launch(claim: Claim): void {
+    const running: Promise<void> = this.settle(claim).finally(() => {
+      this.inFlight.delete(running);
+      this.nudge();
+    });
+    this.inFlight.add(running);
   }
 
   private async attempt(row: ClaimedDelivery, lease: Date): Promise<void> {
@@ -106,6 +155,7 @@ export class WebhookWorker {
       resolver: this.deps.resolver,
       transport: this.deps.transport,
       stop: this.stopping.signal,
+      timeoutMs: this.deps.attemptTimeoutMs,
     });
     const done = this.clock();
     if (result.outcome === "aborted") return releaseDelivery(db, row.id, lease);
@@ -156,16 +206,35 @@ export class WebhookWorker {
   async stop(graceMs = 8_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.nudge();
     const timer = setTimeout(() => this.stopping.abort(), graceMs);
     timer.unref?.();
     await this.loop;
     clearTimeout(timer);
   }
 
-  /** Called when an event was just queued by this process. */
+  /** Called when an event was just queued by this process, and when a slot frees up. */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.woken = true;
+  }
+
+  /** Waits for a nudge, or `pollMs` (other instances' events are only seen by polling). */
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.deps.pollMs ?? 1000);
+      this.wake = done;
+    });
   }
 
   private async run(): Promise<void> {
@@ -177,21 +246,21 @@ export class WebhookWorker {
           this.lastSweep = now;
           await this.sweep();
         }
-        claimed = await this.tick();
+        const room = this.concurrency - this.inFlight.size;
+        if (room > 0) {
+          const claims = await this.claim(room);
+          for (const claim of claims) this.launch(claim);
+          claimed = claims.length;
+        }
       } catch (error) {
         const e = error as { code?: string; name?: string };
         this.log(`worker error: ${e?.code ?? e?.name ?? "error"}`);
       }
-      if (claimed === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.deps.pollMs ?? 1000);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+      // Nothing due, or every slot taken: wait for a slot, a new event, or the next poll.
+      if (this.running && (claimed === 0 || this.inFlight.size >= this.concurrency)) {
+        await this.idle();
       }
     }
+    await Promise.all(this.inFlight);
   }
 }
