@@ -8,6 +8,7 @@ import { cookies, headers } from "next/headers";
 import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { chooseOrganizationAtSignIn } from "@/lib/auth/active-org";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
 import { getClientIp } from "@/lib/net/client-ip";
@@ -60,6 +61,11 @@ const nextAuth = NextAuth(() => ({
       },
     }),
   ],
+  events: {
+    async signIn({ user }) {
+      if (user.id) await chooseOrganizationAtSignIn(user.id);
+    },
+  },
   callbacks: {
     jwt({ token, user, trigger, session }) {
       if (user?.id) {
