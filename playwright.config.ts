@@ -47,6 +47,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // Every spec signs up from 127.0.0.1; the throttle itself is tested on its own server.
       ACCOUNT_WRITES_PER_HOUR: "100000",
+      MEMBER_ADDS_PER_HOUR: "100000",
       // The specs' webhook receivers listen on 127.0.0.1 over plain http.
       WEBHOOKS_ALLOW_PRIVATE: "true",
     },

@@ -63,6 +63,9 @@ const envSchema = z.object({
   // Sign-ups and organization creations per client IP and hour; at least 10 so a team behind one
   // address can still join.
   ACCOUNT_WRITES_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(20),
+  // "Add member" attempts per user and, separately, per client IP and hour: each one tells whether
+  // an email has an account. At least 10 so a team can still be set up.
+  MEMBER_ADDS_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(30),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Encrypts webhook signing secrets at rest; AUTH_SECRET is used when unset. */
   WEBHOOK_SECRET_KEY: optionalString.pipe(

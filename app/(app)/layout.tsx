@@ -7,8 +7,9 @@ import { getCurrentUser, getOrgContext } from "@/lib/auth/session";
 import { OrgSwitcher } from "./_components/org-switcher";
 
 /**
- * The signed-in chrome. A user without any organization still gets here (for /welcome); every
- * other page asks for the org context itself and sends such a user to /welcome.
+ * The signed-in chrome. A user without an active organization (none at all, or the one chosen is
+ * no longer theirs) still gets here, without the chrome, for /welcome; every other page asks for
+ * the org context itself and sends such a user to /welcome.
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const ctx = await getOrgContext();

@@ -88,6 +88,19 @@ export async function bumpSessionVersion(db: Db | Tx, userId: string): Promise<v
     .where(eq(users.id, userId));
 }
 
+/**
+ * Ends every session of the user, when `version` is still theirs: a session that has already
+ * ended (a copied cookie used after sign-out) cannot end the others. Answers whether it did.
+ */
+export async function endSessionsFrom(db: Db, userId: string, version: number): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, userId), eq(users.sessionVersion, version)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
 /** Ends the user's sessions when they belong to no organization any more. Call in the tx. */
 export async function endSessionsIfOrphaned(tx: Tx, userId: string): Promise<void> {
   const [left] = await tx

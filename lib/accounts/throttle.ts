@@ -36,3 +36,36 @@ export async function consumeAccountWrite(kind: AccountWrite): Promise<boolean> 
 
 export const TOO_MANY_ACCOUNT_WRITES =
   "Too many attempts from your network in the last hour. Try again later.";
+
+const memberAddLimiters = new Map<"user" | "ip", Limiter>();
+
+function memberAddLimiter(by: "user" | "ip"): Limiter {
+  let found = memberAddLimiters.get(by);
+  if (!found) {
+    found = createLimiter(
+      { keyPrefix: `member_add_${by}`, points: env().MEMBER_ADDS_PER_HOUR, duration: 60 * 60 },
+      getRedis(),
+    );
+    memberAddLimiters.set(by, found);
+  }
+  return found;
+}
+
+/**
+ * Spends one of the user's hourly "add member" attempts and one of their IP's, before the email
+ * is looked up: the answer says whether an account exists, so it must not be a free oracle.
+ * Answers true when the attempt may go ahead.
+ */
+export async function consumeMemberAdd(userId: string): Promise<boolean> {
+  const ip = getClientIp(await headers()) ?? "unknown";
+  try {
+    await memberAddLimiter("user").consume(userId);
+    await memberAddLimiter("ip").consume(ip);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return false;
+    throw error;
+  }
+}
+
+export const TOO_MANY_MEMBER_ADDS = "Too many members added in the last hour. Try again later.";

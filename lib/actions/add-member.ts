@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/db/errors";
 import { getMembershipRole, insertMembership } from "@/db/queries/memberships";
 import { findUserByEmail } from "@/db/queries/users";
 import { emailSchema, roleSchema } from "@/lib/accounts/schemas";
+import { consumeMemberAdd, TOO_MANY_MEMBER_ADDS } from "@/lib/accounts/throttle";
 import { assertMayAssign, auditMemberChange } from "@/lib/actions/member-rules";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
@@ -20,6 +21,11 @@ const alreadyMember = () =>
 
 export const addMember = orgAction({ schema, roles: MANAGER_ROLES }, async (input, ctx) => {
   assertMayAssign(ctx, null, input.role);
+  if (!(await consumeMemberAdd(ctx.user.id))) {
+    throw new ActionError("forbidden", "Check the highlighted fields.", {
+      email: [TOO_MANY_MEMBER_ADDS],
+    });
+  }
   const db = getDb();
   const user = await findUserByEmail(db, input.email);
   if (!user) {

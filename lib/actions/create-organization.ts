@@ -7,7 +7,7 @@ import { createOrganizationWithOwner } from "@/db/queries/organizations";
 import { organizationNameSchema } from "@/lib/accounts/schemas";
 import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { ActionError, userAction } from "@/lib/actions/safe-action";
-import { setActiveOrganization } from "@/lib/auth/session";
+import { setActiveOrganization } from "@/lib/auth/active-org";
 
 const schema = z.object({ name: organizationNameSchema });
 

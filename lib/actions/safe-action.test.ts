@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { getCurrentUser, getOrgContext, type OrgContext } from "@/lib/auth/session";
+import { getActionOrgContext, getCurrentUser, type OrgContext } from "@/lib/auth/session";
 import {
   ActionError,
   formDataToObject,
@@ -12,11 +12,11 @@ import {
   userAction,
 } from "./safe-action";
 
-vi.mock("@/lib/auth/session", () => ({ getCurrentUser: vi.fn(), getOrgContext: vi.fn() }));
+vi.mock("@/lib/auth/session", () => ({ getCurrentUser: vi.fn(), getActionOrgContext: vi.fn() }));
 
 afterEach(() => {
   vi.mocked(getCurrentUser).mockReset();
-  vi.mocked(getOrgContext).mockReset();
+  vi.mocked(getActionOrgContext).mockReset();
 });
 
 const form = (fields: [string, string | Blob][]) => {
@@ -153,12 +153,12 @@ describe("orgAction", () => {
   );
 
   it("refuses without a session, then without a listed role, before reading input", async () => {
-    vi.mocked(getOrgContext).mockResolvedValue(null);
+    vi.mocked(getActionOrgContext).mockResolvedValue("signed_out");
     expect(await action({ n: "bad" } as never)).toMatchObject({
       ok: false,
       code: "unauthenticated",
     });
-    vi.mocked(getOrgContext).mockResolvedValue(orgContext("member"));
+    vi.mocked(getActionOrgContext).mockResolvedValue(orgContext("member"));
     expect(await action({ n: "bad" } as never)).toEqual({
       ok: false,
       code: "forbidden",
@@ -166,8 +166,17 @@ describe("orgAction", () => {
     });
   });
 
+  it("refuses when the chosen organization is no longer the user's, before reading input", async () => {
+    vi.mocked(getActionOrgContext).mockResolvedValue("lost");
+    expect(await action({ n: "bad" } as never)).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      error: expect.stringContaining("You are no longer a member of that organization"),
+    });
+  });
+
   it("runs with the org context for a listed role", async () => {
-    vi.mocked(getOrgContext).mockResolvedValue(orgContext("admin"));
+    vi.mocked(getActionOrgContext).mockResolvedValue(orgContext("admin"));
     expect(await action({ n: 2 })).toEqual({ ok: true, data: "o1:2" });
   });
 });

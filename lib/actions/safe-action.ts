@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Role } from "@/db/schema";
 import {
+  getActionOrgContext,
   getCurrentUser,
-  getOrgContext,
   type OrgContext,
   type SessionUser,
 } from "@/lib/auth/session";
@@ -94,6 +94,14 @@ const signedOut: ActionFailure = {
   error: "Your session has ended. Sign in again.",
 };
 
+/** The organization this browser chose is not the user's any more: nothing acts in another one. */
+const lostOrganization: ActionFailure = {
+  ok: false,
+  code: "forbidden",
+  error:
+    "You are no longer a member of that organization, so nothing was changed. Choose an organization to continue.",
+};
+
 /**
  * The one place where an action's input is read and its expected failures become results:
  * `guard` runs first (session, membership, role) and may refuse; then the input is parsed with
@@ -162,8 +170,9 @@ export function orgAction<S extends z.ZodType, T>(
   return buildAction(
     options.schema,
     async () => {
-      const ctx = await getOrgContext();
-      if (!ctx) return signedOut;
+      const ctx = await getActionOrgContext();
+      if (ctx === "signed_out") return signedOut;
+      if (ctx === "lost") return lostOrganization;
       if (!options.roles.includes(ctx.role)) {
         return {
           ok: false,

@@ -3,11 +3,16 @@
  * file keeps a later move cheap). Sessions are JWTs carrying the user id and session version
  * only: the user, their memberships and roles are always read from the database.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
+import type { NextRequest } from "next/server";
 import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { getDb } from "@/db";
+import { endSessionsFrom } from "@/db/queries/users";
+import { chooseOrganizationAtSignIn } from "@/lib/auth/active-org";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
 import { getClientIp } from "@/lib/net/client-ip";
@@ -23,6 +28,13 @@ const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().max(1024),
 });
+
+const tokenClaims = z.object({ sub: z.uuid(), sv: z.number().int() });
+
+// Auth.js logs and swallows an error thrown by events.signOut, then clears the cookie anyway. A
+// sign-out through its route that could not end the session must not look like one that did:
+// the route handler below answers 503 instead (and the cookie stays, so the user can retry).
+const signOutAttempt = new AsyncLocalStorage<{ failed: boolean }>();
 
 const nextAuth = NextAuth(() => ({
   // Read per request: server.ts may install a generated AUTH_SECRET after this module loads.
@@ -60,6 +72,26 @@ const nextAuth = NextAuth(() => ({
       },
     }),
   ],
+  events: {
+    async signIn({ user }) {
+      if (user.id) await chooseOrganizationAtSignIn(user.id);
+    },
+    /**
+     * Every sign-out, through our action or Auth.js's own POST /api/auth/signout, ends the session
+     * everywhere: copies of the cookie carry the old version and stop working.
+     */
+    async signOut(message) {
+      const claims = tokenClaims.safeParse("token" in message ? message.token : null);
+      if (!claims.success) return;
+      try {
+        await endSessionsFrom(getDb(), claims.data.sub, claims.data.sv);
+      } catch (error) {
+        const attempt = signOutAttempt.getStore();
+        if (attempt) attempt.failed = true;
+        throw error;
+      }
+    },
+  },
   callbacks: {
     jwt({ token, user, trigger, session }) {
       if (user?.id) {
@@ -85,7 +117,18 @@ const nextAuth = NextAuth(() => ({
   },
 }));
 
-export const { handlers } = nextAuth;
+export const handlers = {
+  GET: nextAuth.handlers.GET,
+  async POST(request: NextRequest): Promise<Response> {
+    const attempt = { failed: false };
+    const response = await signOutAttempt.run(attempt, () => nextAuth.handlers.POST(request));
+    if (!attempt.failed) return response;
+    return new Response("Signing out failed, so your session has not ended. Try again.", {
+      status: 503,
+      headers: { "cache-control": "no-store", "content-type": "text/plain; charset=utf-8" },
+    });
+  },
+};
 
 /** The session JWT's claims (user id and session version), or null. Callers compare the version. */
 export async function getSessionClaims(): Promise<{

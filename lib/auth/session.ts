@@ -5,10 +5,12 @@ import { getDb } from "@/db";
 import { listUserMemberships, type MembershipRow } from "@/db/queries/memberships";
 import { getUserById } from "@/db/queries/users";
 import type { Role } from "@/db/schema";
+import {
+  ACTIVE_ORG_COOKIE,
+  forgetLostOrganization,
+  setActiveOrganization,
+} from "@/lib/auth/active-org";
 import { getSessionClaims } from "@/lib/auth/auth-js";
-import { env } from "@/lib/env";
-
-export const ACTIVE_ORG_COOKIE = "lk_org";
 
 export type SessionUser = {
   id: string;
@@ -44,37 +46,66 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
 });
 
 /**
- * Remembers which of the user's organizations is active. Callers must have checked the
- * membership in the database: the cookie only picks among the user's own memberships.
+ * Which organization this request acts in, read from the database on every call. The cookie
+ * names the user's choice and grants nothing; a choice that is not (or no longer) one of the
+ * user's memberships is "lost": it is never replaced by another organization behind their back.
+ * Without any choice (a session from before choices were kept at sign-in) the first membership
+ * is active, and `chosen` is false.
  */
-export async function setActiveOrganization(organizationId: string): Promise<void> {
-  const { NODE_ENV, AUTH_URL } = env();
-  (await cookies()).set(ACTIVE_ORG_COOKIE, organizationId, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: NODE_ENV === "production" && AUTH_URL?.startsWith("https:") === true,
-    maxAge: 60 * 60 * 24 * 365,
-  });
+export type OrgSelection =
+  | { kind: "signed_out" }
+  | { kind: "no_organization"; user: SessionUser }
+  | { kind: "lost"; user: SessionUser; memberships: MembershipRow[] }
+  | { kind: "active"; ctx: OrgContext; chosen: boolean };
+
+export const getOrgSelection = cache(async (): Promise<OrgSelection> => {
+  const user = await getCurrentUser();
+  if (!user) return { kind: "signed_out" };
+  const list = await listUserMemberships(getDb(), user.id);
+  const choice = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
+  if (!choice) {
+    const first = list[0];
+    if (!first) return { kind: "no_organization", user };
+    return { kind: "active", chosen: false, ctx: { user, ...first, memberships: list } };
+  }
+  const active = list.find((m) => m.organizationId === choice);
+  if (!active) return { kind: "lost", user, memberships: list };
+  return { kind: "active", chosen: true, ctx: { user, ...active, memberships: list } };
+});
+
+/** The active organization and role, or null (signed out, no organization, or the choice lost). */
+export const getOrgContext = cache(async (): Promise<OrgContext | null> => {
+  const selection = await getOrgSelection();
+  return selection.kind === "active" ? selection.ctx : null;
+});
+
+/**
+ * For server actions, which may write cookies: the org context, or why there is none. A lost
+ * choice is cleared (the user must choose again, see /welcome) and refused; a session without a
+ * choice gets its current organization written down, so that losing it later is noticed too.
+ */
+export async function getActionOrgContext(): Promise<OrgContext | "signed_out" | "lost"> {
+  const selection = await getOrgSelection();
+  switch (selection.kind) {
+    case "active":
+      if (!selection.chosen) await setActiveOrganization(selection.ctx.organizationId);
+      return selection.ctx;
+    case "lost":
+      await forgetLostOrganization();
+      return "lost";
+    default:
+      return "signed_out";
+  }
 }
 
 /**
- * The user's active organization and role, read from the database on every call. The cookie only
- * says which of the user's own memberships to prefer; it grants nothing.
+ * For pages: the org context; signed-out users go to /sign-in, users without an active org to
+ * /welcome.
  */
-export const getOrgContext = cache(async (): Promise<OrgContext | null> => {
-  const user = await getCurrentUser();
-  if (!user) return null;
-  const list = await listUserMemberships(getDb(), user.id);
-  const preferred = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
-  const active = list.find((m) => m.organizationId === preferred) ?? list[0];
-  if (!active) return null;
-  return { user, ...active, memberships: list };
-});
-
-/** For pages: the org context; signed-out users go to /sign-in, users without an org to /welcome. */
 export async function requireOrgContext(): Promise<OrgContext> {
-  const ctx = await getOrgContext();
-  if (ctx) return ctx;
-  redirect((await getCurrentUser()) ? "/welcome" : "/sign-in");
+  const selection = await getOrgSelection();
+  if (selection.kind === "active") return selection.ctx;
+  // Without an organization, or with a choice that is no longer theirs: /welcome says so and
+  // lets them choose (or create) one.
+  redirect(selection.kind === "signed_out" ? "/sign-in" : "/welcome");
 }

@@ -1,14 +1,20 @@
 import { getDb } from "@/db";
 import { allAuditEvents } from "@/db/queries/audit";
 import { auditFilters, csvRow, parseAuditSearch } from "@/lib/audit/search";
-import { getOrgContext } from "@/lib/auth/session";
+import { getOrgSelection } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
 /** The filtered audit log as CSV, for members of the organization (checked in the database). */
 export async function GET(request: Request) {
-  const ctx = await getOrgContext();
-  if (!ctx) return new Response("Sign in to export the audit log.", { status: 401 });
+  const selection = await getOrgSelection();
+  if (selection.kind === "lost") {
+    return new Response("You are no longer a member of that organization.", { status: 403 });
+  }
+  if (selection.kind !== "active") {
+    return new Response("Sign in to export the audit log.", { status: 401 });
+  }
+  const { ctx } = selection;
   const search = parseAuditSearch(Object.fromEntries(new URL(request.url).searchParams));
   const filters = auditFilters(search);
   const organizationId = ctx.organizationId;
