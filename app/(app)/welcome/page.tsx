@@ -7,7 +7,15 @@ import { getOrgSelection } from "@/lib/auth/session";
 import { CreateOrganizationForm } from "./_components/create-organization-form";
 import { OrganizationPicker } from "./_components/organization-picker";
 
-export const metadata: Metadata = { title: "Create an organization" };
+export async function generateMetadata(): Promise<Metadata> {
+  const selection = await getOrgSelection();
+  return {
+    title:
+      selection.kind === "lost" && selection.memberships.length > 0
+        ? "Choose an organization"
+        : "Create an organization",
+  };
+}
 
 /**
  * Where a signed-in user without an active organization lands: without any (e.g. after being
