@@ -108,12 +108,15 @@ async function main() {
 
   exitOnSignals(
     // Stop accepting, and wait for the requests in flight: their usage must be in the buffer
-    // before it is flushed, and they need the database until they answer.
-    () =>
+    // before it is flushed, and they need the database until they answer. Those still open at
+    // the deadline (a slow upload) are cut, so the flush runs before the exit and nothing
+    // answers after it.
+    (cut) =>
       new Promise<void>((resolve) => {
         stopSweep();
         server.close(() => resolve());
         server.closeIdleConnections();
+        cut.addEventListener("abort", () => server.closeAllConnections());
       }),
     () => closeDb().catch(() => {}),
   );
