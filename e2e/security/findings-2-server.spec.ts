@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 import { createKeyOverHttp, signInOverHttp, signUpOverHttp } from "./accounts";
@@ -230,6 +231,23 @@ test("methods Next cannot route: 405 problem+json with Allow on known routes, 40
   // The methods Next routes are still the routes' own answers.
   expect((await send(baseURL(), "DELETE", "/api/v1/me")).headers.allow).toBe("GET, HEAD, OPTIONS");
   expect((await send(baseURL(), "GET", "/api/v1/me")).status).toBe(401);
+
+  // CONNECT never reaches a request listener (nor fetch): answered the same, not a dropped socket.
+  const connectAnswer = await new Promise<string>((resolve) => {
+    const { hostname, port } = new URL(baseURL());
+    const socket = connect(Number(port), hostname, () =>
+      socket.write("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"),
+    );
+    let data = "";
+    socket.on("data", (d) => {
+      data += d;
+    });
+    socket.on("close", () => resolve(data));
+    socket.on("error", () => resolve(data));
+  });
+  expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 /);
+  expect(connectAnswer).toContain("Allow: GET, HEAD, POST");
+  expect(connectAnswer).toContain('"code":"method_not_allowed"');
 
   for (const path of ["/api/v1", "/api/v1/", "/api/v1?x=1"]) {
     for (const method of ["GET", "POST", "DELETE", "TRACE"]) {

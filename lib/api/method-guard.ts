@@ -21,7 +21,7 @@ const API_ROUTES = (() => {
 })();
 
 /** What pages, server actions and Auth.js are reached with. */
-const PAGE_ALLOW = "GET, HEAD, POST";
+export const PAGE_ALLOW = "GET, HEAD, POST";
 
 /**
  * Answers, before Next.js, what it cannot route: a method outside GET, HEAD, OPTIONS, POST, PUT,

@@ -106,3 +106,24 @@ export function writeProblem(
   });
   res.end(body);
 }
+
+/**
+ * A whole HTTP/1.1 problem response, for writing on a socket that Node's ServerResponse does not
+ * serve (or should not: see lib/net/body-limit.ts). It ends with `Connection: close`.
+ */
+export function rawProblemResponse(
+  status: number,
+  code: ProblemCode,
+  detail: string,
+  headers: Record<string, string> = {},
+): string {
+  const body = JSON.stringify(problemBody(status, code, detail));
+  const all = {
+    ...DIRECT_PROBLEM_HEADERS,
+    "Content-Length": String(Buffer.byteLength(body)),
+    ...headers,
+    Connection: "close",
+  };
+  const lines = Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${TITLES[status] ?? "Error"}\r\n${lines.join("")}\r\n${body}`;
+}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_BODY_BYTES } from "@/lib/api/body";
-import { DIRECT_PROBLEM_HEADERS, problemBody } from "@/lib/api/problem";
+import { rawProblemResponse } from "@/lib/api/problem";
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -71,16 +71,12 @@ const LINGER_MS = 2_000;
  */
 function refuse(req: IncomingMessage, limit: number): void {
   const socket = req.socket;
-  const body = JSON.stringify(
-    problemBody(413, "payload_too_large", `The request body must not exceed ${limit} bytes.`),
-  );
-  const headers = { ...DIRECT_PROBLEM_HEADERS, "Content-Length": Buffer.byteLength(body) };
   socket.end(
-    "HTTP/1.1 413 Content Too Large\r\n" +
-      Object.entries(headers)
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join("") +
-      `Connection: close\r\n\r\n${body}`,
+    rawProblemResponse(
+      413,
+      "payload_too_large",
+      `The request body must not exceed ${limit} bytes.`,
+    ),
   );
   setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
