@@ -14,6 +14,7 @@ import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { env, setAuthSecret } from "./lib/env";
 import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
 import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
+import { guardRequests } from "./lib/net/guard";
 import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
 import { exitOnSignals } from "./lib/shutdown";
 import { startWebhookWorker } from "./lib/webhooks/runtime";
@@ -72,6 +73,8 @@ async function main() {
       });
     }),
   );
+  // Before Next sees a request: bodies over 1 MiB (413, unread) and methods it cannot route.
+  guardRequests(server);
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Requests Node cannot parse (oversized or broken headers) never reach Next: answer them in
     // the API's error shape rather than Node's bare 400.
@@ -105,12 +108,15 @@ async function main() {
 
   exitOnSignals(
     // Stop accepting, and wait for the requests in flight: their usage must be in the buffer
-    // before it is flushed, and they need the database until they answer.
-    () =>
+    // before it is flushed, and they need the database until they answer. Those still open at
+    // the deadline (a slow upload) are cut, so the flush runs before the exit and nothing
+    // answers after it.
+    (cut) =>
       new Promise<void>((resolve) => {
         stopSweep();
         server.close(() => resolve());
         server.closeIdleConnections();
+        cut.addEventListener("abort", () => server.closeAllConnections());
       }),
     () => closeDb().catch(() => {}),
   );

@@ -112,20 +112,49 @@ export async function migrateDatabase(client: DbClient = getClient()): Promise<v
   }
 }
 
-/** LISTEN on a channel with whichever driver is in use. */
+/**
+ * LISTEN on a channel with whichever driver is in use. On PostgreSQL the subscription has a
+ * connection of its own, and `onClose` hears at once when that connection is lost: the
+ * subscription is then gone (postgres.js's own `listen` would re-subscribe silently, and give up
+ * silently when the database is still down), and it is up to the caller to subscribe again.
+ */
 export async function listen(
   channel: string,
   onMessage: (payload: string) => void,
-  onListen?: () => void,
+  onClose?: () => void,
   client: DbClient = getClient(),
 ): Promise<Unlisten> {
   if (client.kind === "pglite") {
     const unsub = await client.pg.listen(channel, onMessage);
-    onListen?.();
     return unsub;
   }
-  const sub = await client.sql.listen(channel, onMessage, onListen);
-  return () => sub.unlisten();
+  let ended = false;
+  // The pool's parsed options, as postgres.js itself does for its listen connection.
+  const connection = postgres({
+    ...client.sql.options,
+    max: 1,
+    idle_timeout: null,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotify: (name: string, payload: string) => {
+      if (name === channel) onMessage(payload);
+    },
+    onclose: () => {
+      if (!ended) onClose?.();
+      ended = true;
+    },
+  } as unknown as postgres.Options<Record<string, never>>);
+  const end = async () => {
+    ended = true;
+    await connection.end({ timeout: 1 });
+  };
+  try {
+    await connection.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
+  } catch (error) {
+    await end().catch(() => {});
+    throw error;
+  }
+  return end;
 }
 
 /**

@@ -9,10 +9,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
  * `export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");`
  */
 export function methodsNotAllowed(...allowed: HttpMethod[]) {
-  const allow = [...new Set<string>([...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])])]
-    .concat("OPTIONS")
-    .sort()
-    .join(", ");
+  const allow = allowHeader(allowed);
   const refuse = Object.assign(
     (request: Request) =>
       problem(405, "method_not_allowed", `${request.method} is not allowed here; use ${allow}.`, {
@@ -21,4 +18,12 @@ export function methodsNotAllowed(...allowed: HttpMethod[]) {
     { methodNotAllowed: true as const },
   );
   return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
+}
+
+/** The `Allow` of a route serving `allowed`: HEAD with GET, and OPTIONS (Next answers it). */
+export function allowHeader(allowed: readonly HttpMethod[]): string {
+  return [...new Set<string>([...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])])]
+    .concat("OPTIONS")
+    .sort()
+    .join(", ");
 }

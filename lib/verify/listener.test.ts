@@ -146,6 +146,41 @@ describe("KeyChangeListener", () => {
     await listener.stop();
   });
 
+  it("a closed subscription clears the cache at once, then the next beat subscribes again", async () => {
+    const closers: (() => void)[] = [];
+    let unlistened = 0;
+    const { cache, listener, state } = setup({
+      listen: async (_channel, onMessage, onClose) => {
+        state.deliver = onMessage;
+        closers.push(() => onClose?.());
+        return async () => {
+          unlistened++;
+        };
+      },
+    });
+    await listener.start();
+    cache.set("cached", null);
+    expect(cache.isHealthy).toBe(true);
+    // The connection drops: no heartbeat needed to notice, and nothing cached survives it.
+    state.connected = false;
+    closers[0]?.();
+    expect(cache.isHealthy).toBe(false);
+    expect(cache.get("cached")).toBeUndefined();
+    expect(unlistened).toBe(1);
+    expect(state.errors).toHaveLength(1);
+    // A late report from the same, already replaced, subscription changes nothing.
+    closers[0]?.();
+    expect(state.errors).toHaveLength(1);
+    state.connected = true;
+    await listener.beat();
+    expect(closers).toHaveLength(2);
+    expect(cache.isHealthy).toBe(true);
+    await listener.stop();
+    // Closing on stop is not a loss.
+    closers[1]?.();
+    expect(state.errors).toHaveLength(1);
+  });
+
   it("subscribes once while the subscription holds, and reports a failed ping", async () => {
     let listens = 0;
     const failure = new Error("notify failed");

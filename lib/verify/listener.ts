@@ -1,24 +1,28 @@
 import { randomUUID } from "node:crypto";
 import type { KeyCache } from "./cache";
 
+/** Subscribes; `onClose` is called if the subscription's connection is lost (it is then gone). */
 export type ListenFn = (
   channel: string,
   onMessage: (payload: string) => void,
-  onListen?: () => void,
+  onClose?: () => void,
 ) => Promise<() => Promise<void>>;
 
 export type NotifyFn = (channel: string, payload: string) => Promise<void>;
 
 /**
  * Keeps a key cache in step with changes made by any instance: each change NOTIFYs the key's hash
- * (db/queries/api-keys.ts), and every instance LISTENs. A heartbeat — this instance NOTIFYing
- * itself — proves the subscription is alive; while it is not, the cache runs on a short TTL.
+ * (db/queries/api-keys.ts), and every instance LISTENs. While the subscription is not known to be
+ * alive the cache is cleared and runs on a short TTL: at once when its connection closes, and
+ * within 2.5 heartbeats (this instance NOTIFYing itself) when it goes silent without closing.
  */
 export class KeyChangeListener {
   private readonly pingPayload = `__ping__:${randomUUID()}`;
   private lastPing = 0;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  /** Bumped by every subscription and every loss of one: a late report of an old one is ignored. */
+  private generation = 0;
   private stopped = false;
 
   constructor(
@@ -34,7 +38,7 @@ export class KeyChangeListener {
   ) {}
 
   private get heartbeatMs() {
-    return this.deps.heartbeatMs ?? 2000;
+    return this.deps.heartbeatMs ?? 1000;
   }
 
   private now() {
@@ -49,14 +53,35 @@ export class KeyChangeListener {
   }
 
   private async subscribe(): Promise<void> {
+    const generation = ++this.generation;
     try {
-      this.unlisten = await this.deps.listen(this.deps.channel, (payload) =>
-        this.onMessage(payload),
+      const unlisten = await this.deps.listen(
+        this.deps.channel,
+        (payload) => this.onMessage(payload),
+        () => this.onLost(generation),
       );
+      // Lost (or stopped) while subscribing: it is of no use.
+      if (generation !== this.generation || this.stopped) return void unlisten().catch(() => {});
+      this.unlisten = unlisten;
     } catch (error) {
       this.unlisten = undefined;
       this.deps.onError?.(error);
     }
+  }
+
+  /** The subscription's connection closed: deaf from now on, until the next beat subscribes. */
+  private onLost(generation: number): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.generation++;
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    void unlisten?.().catch(() => {});
+    this.deps.cache.setHealthy(false);
+    this.deps.onError?.(
+      Object.assign(new Error("the change listener's connection closed"), {
+        code: "CONNECTION_CLOSED",
+      }),
+    );
   }
 
   private onMessage(payload: string): void {

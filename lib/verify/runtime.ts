@@ -61,7 +61,7 @@ export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
   const listener = new KeyChangeListener({
     cache,
     channel: KEY_CHANGED_CHANNEL,
-    listen: (channel, onMessage, onListen) => listen(channel, onMessage, onListen),
+    listen: (channel, onMessage, onClose) => listen(channel, onMessage, onClose),
     notify: (channel, payload) => notify(getDb(), channel, [payload]),
     heartbeatMs: options.heartbeatMs,
     onError: logIncident("key change listener"),
