@@ -16,6 +16,7 @@ import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
 import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
 import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
 import { exitOnSignals } from "./lib/shutdown";
+import { verifyFastPath } from "./lib/verify/fast-path";
 import { startWebhookWorker } from "./lib/webhooks/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -65,6 +66,8 @@ async function main() {
 
   const server = createServer(
     withClientIp(trustedProxies, (req, res) => {
+      // POST /api/v1/keys/verify is answered here, without Next's router (lib/verify/fast-path.ts).
+      if (config.VERIFY_FAST_PATH === "on" && verifyFastPath(req, res)) return;
       handle(req, res).catch((error) => {
         console.error("[latchkey] request failed", error);
         if (!res.headersSent) res.writeHead(500);

@@ -21,9 +21,14 @@ export type VerifyRequest = {
   key: string | undefined;
   requiredScopes?: readonly string[];
   clientIp: string | undefined;
-  /** Skip the rate limit (the verify endpoint checks a key without spending its requests). */
+  /**
+   * Only keys of this organization: any other key reads as unknown, before anything of it is
+   * checked or spent (the verify route checks keys for one organization's services).
+   */
+  organizationId?: string;
+  /** Skip the rate limit (checks that must not spend the key's requests). */
   skipRateLimit?: boolean;
-  /** Skip the IP allowlist (the verify endpoint's caller is not the key's client). */
+  /** Skip the IP allowlist. */
   skipIpCheck?: boolean;
 };
 
@@ -99,6 +104,9 @@ export class Verifier {
       );
     }
     if (!record) return fail(401, "invalid_key", "The API key is not valid.");
+    if (request.organizationId !== undefined && record.organizationId !== request.organizationId) {
+      return fail(401, "invalid_key", "The API key is not valid.");
+    }
     return this.check(record, request);
   }
 
