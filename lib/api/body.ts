@@ -4,6 +4,9 @@ import { problem } from "./problem";
 /** The largest request body the public API reads; anything longer is refused unread. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Stateless when not streaming, so one serves every request; invalid UTF-8 throws. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export type Failure = { ok: false; response: Response };
 
 const isJsonMediaType = (contentType: string | null) => {
@@ -95,9 +98,7 @@ export function parseJsonBytes<S extends z.ZodType>(
   let body: unknown;
   try {
     body =
-      bytes.length === 0 && "emptyAs" in options
-        ? options.emptyAs
-        : JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      bytes.length === 0 && "emptyAs" in options ? options.emptyAs : JSON.parse(utf8.decode(bytes));
   } catch {
     return {
       ok: false,

@@ -156,10 +156,26 @@ export class Verifier {
 
   private async lookup(hash: string): Promise<KeyRecord | null> {
     const cached = this.cache.get(hash);
-    if (cached) return cached.record;
+    if (cached) {
+      // Keys in use are looked up again before they expire, off the request path: otherwise
+      // every key cached at one moment expires at one moment, and the requests that find them
+      // gone all wait on the database at once.
+      if (cached.refreshAt <= Date.now()) this.refresh(hash);
+      return cached.record;
+    }
     const epoch = this.cache.epoch;
     const shared = this.inflight.get(hash);
     if (shared?.epoch === epoch) return shared.promise;
+    return this.fetch(hash, epoch);
+  }
+
+  /** A lookup in the background; on failure the cached entry simply lives out its TTL. */
+  private refresh(hash: string): void {
+    if (this.inflight.get(hash)?.epoch === this.cache.epoch) return;
+    this.fetch(hash, this.cache.epoch).catch(() => {});
+  }
+
+  private fetch(hash: string, epoch: number): Promise<KeyRecord | null> {
     const entry = {
       epoch,
       promise: withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)
