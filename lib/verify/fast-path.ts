@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { declaredTooLarge, type Failure, tooLarge } from "@/lib/api/body";
-import { problem } from "@/lib/api/problem";
+import { problem, problemBody } from "@/lib/api/problem";
 import { API_SECURITY_HEADERS, SECURITY_HEADERS } from "@/lib/net/security-headers";
 import { getVerifyRuntime } from "./runtime";
 import { answerVerify, type Reply, VERIFY_PATH } from "./verify-route";
@@ -33,10 +33,12 @@ export function verifyFastPath(req: IncomingMessage, res: ServerResponse): boole
     .then((reply) => send(req, res, reply))
     .catch((error) => {
       console.error("[latchkey] verify failed:", describeError(error));
-      if (!res.headersSent) {
-        res.writeHead(500, { ...HEADERS, "content-type": "application/problem+json" });
-      }
-      res.end();
+      if (res.headersSent) return void res.end();
+      const body = JSON.stringify(
+        problemBody(500, "internal_error", "Something went wrong on our side."),
+      );
+      res.writeHead(500, { ...HEADERS, "content-type": "application/problem+json" });
+      res.end(body);
     });
   return true;
 }

@@ -72,7 +72,7 @@ async function answer(
     organizationId: caller.key.organizationId,
   });
   const { result } = checked;
-  if (!result.ok && result.status === 503) return unavailable();
+  if (!result.ok && result.status === 503) return unavailable(headers);
   checked.record(result.ok ? 200 : result.status);
   return json(200, verdict(result), headers);
 }
@@ -128,7 +128,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 /** Fail closed, in the verdict's own shape, whichever key could not be looked up. */
-const unavailable = () => json(503, { valid: false, code: "verification_unavailable" });
+const unavailable = (headers: Record<string, string> = {}) =>
+  json(503, { valid: false, code: "verification_unavailable" }, headers);
 
 async function replyOf(response: Response, extra: Record<string, string> = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...extra };
