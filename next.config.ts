@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import { API_SECURITY_HEADERS, SECURITY_HEADERS } from "./lib/net/security-headers";
+
+const list = (headers: Record<string, string>) =>
+  Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 const nextConfig: NextConfig = {
   // PGlite ships its own WASM and data files; bundling it breaks their lookup.
@@ -7,19 +11,9 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   async headers() {
     // Every response, API and static files included; pages add their nonce CSP in proxy.ts.
-    const common = [
-      { key: "X-Content-Type-Options", value: "nosniff" },
-      { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-      { key: "X-Frame-Options", value: "DENY" },
-    ];
     return [
-      { source: "/:path*", headers: common },
-      {
-        source: "/api/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-        ],
-      },
+      { source: "/:path*", headers: list(SECURITY_HEADERS) },
+      { source: "/api/:path*", headers: list(API_SECURITY_HEADERS) },
     ];
   },
 };

@@ -17,6 +17,7 @@ import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
 import { guardRequests } from "./lib/net/guard";
 import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
 import { exitOnSignals } from "./lib/shutdown";
+import { verifyFastPath } from "./lib/verify/fast-path";
 import { startWebhookWorker } from "./lib/webhooks/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -66,6 +67,8 @@ async function main() {
 
   const server = createServer(
     withClientIp(trustedProxies, (req, res) => {
+      // POST /api/v1/keys/verify is answered here, without Next's router (lib/verify/fast-path.ts).
+      if (config.VERIFY_FAST_PATH === "on" && verifyFastPath(req, res)) return;
       handle(req, res).catch((error) => {
         console.error("[latchkey] request failed", error);
         if (!res.headersSent) res.writeHead(500);

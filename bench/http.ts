@@ -19,22 +19,33 @@ export type LoadOptions = {
   amount?: number;
   /** Cycled through, one per request. */
   keys?: readonly string[];
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  /** Request bodies, cycled through, one per request. */
+  bodies?: readonly string[];
 };
 
 export async function load(options: LoadOptions): Promise<Load> {
   let i = 0;
-  const keys = options.keys;
+  const { keys, bodies } = options;
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? 5 }),
     requests: [
       {
-        method: "GET",
-        setupRequest: (request) =>
-          keys
-            ? { ...request, headers: { "x-api-key": keys[i++ % keys.length] as string } }
-            : request,
+        method: options.method ?? "GET",
+        setupRequest: (request) => {
+          const n = i++;
+          return {
+            ...request,
+            headers: {
+              ...options.headers,
+              ...(keys ? { "x-api-key": keys[n % keys.length] as string } : {}),
+            },
+            ...(bodies ? { body: bodies[n % bodies.length] } : {}),
+          };
+        },
       },
     ],
   });

@@ -37,7 +37,14 @@ import {
   seedNinetyDaysOfUsage,
   unknownKeys,
 } from "./seed";
-import { buildIfStale, type PgStats, pgStats, type Server, startServer } from "./server";
+import {
+  buildIfStale,
+  type PgStats,
+  pgStats,
+  type Server,
+  startBareServer,
+  startServer,
+} from "./server";
 
 const quick = process.argv.includes("--quick");
 /** Only the server over HTTP (for profiling it with BENCH_SERVER_NODE_ARGS); writes no results. */
@@ -112,6 +119,8 @@ async function main() {
   const db = wrapClient(client);
   const benchOrg = await createBenchOrg(db, "Bench");
   const keys = await insertRealKeys(db, benchOrg, 1000);
+  const [verifyCaller] = await insertRealKeys(db, benchOrg, 1, ["keys:verify"]);
+  if (!verifyCaller) throw new Error("seed failed");
   const missOrg = await createBenchOrg(db, "Bench misses");
   const distinct = await insertRealKeys(db, missOrg, httpOnly ? 0 : DISTINCT);
   const smallOrg = await createBenchOrg(db, "Twenty keys");
@@ -303,6 +312,7 @@ async function main() {
       server,
       pg,
       keys.map((k) => k.key),
+      verifyCaller.key,
       bad,
       unknown,
       row,
@@ -325,6 +335,7 @@ async function overHttp(
   server: Server,
   pg: PgStats | undefined,
   keys: string[],
+  verifyCaller: string,
   bad: string[],
   unknown: string[],
   row: (r: Row) => void,
@@ -363,7 +374,8 @@ async function overHttp(
       section: s,
       metric: `${connections} conn: req/s bare vs protected (ratio)`,
       value: `${fmt(sb.reqPerSec)} vs ${fmt(sp.reqPerSec)} (${fmt(ratio, 3)})`,
-      ...(connections === 50 ? { target: "≥ 0.97", met: ratio >= 0.97 } : {}),
+      target: "≥ 0.97",
+      met: ratio >= 0.97,
     });
     row({
       section: s,
@@ -385,6 +397,8 @@ async function overHttp(
     }
   }
   results.http = http;
+
+  await verifyRoute(base, keys, verifyCaller, row, results);
 
   // --- (3) statements per 10,000 requests -----------------------------------------------------
   const statements: Record<string, unknown> = {};
@@ -499,6 +513,98 @@ async function overHttp(
     target: "no growth (≤ +8 MB noise)",
     met: rssAfter - rssBefore <= 8,
   });
+}
+
+/**
+ * (6) POST /api/v1/keys/verify, answered by server.ts ahead of Next, against GET /api/v1/health
+ * through Next and a bare node:http server ({"ok":true}) in a process of its own: the fast path's
+ * cost over node:http itself, and what it saves over Next's router. Interleaved rounds.
+ */
+async function verifyRoute(
+  base: string,
+  keys: string[],
+  caller: string,
+  row: (r: Row) => void,
+  results: Record<string, unknown>,
+) {
+  const barePort = PORT + 1;
+  const bareServer = await startBareServer(barePort);
+  try {
+    const verify = {
+      url: `${base}/api/v1/keys/verify`,
+      method: "POST" as const,
+      headers: { "x-api-key": caller, "content-type": "application/json" },
+      bodies: keys.map((key) => JSON.stringify({ key, clientIp: "127.0.0.1" })),
+    };
+    const health = { url: `${base}/api/v1/health` };
+    const bare = { url: `http://127.0.0.1:${barePort}/` };
+    const sample = await fetch(verify.url, {
+      method: "POST",
+      headers: verify.headers,
+      body: verify.bodies[0],
+    });
+    const verdict = (await sample.json()) as { valid?: boolean; code?: string };
+    if (!verdict.valid) throw new Error(`verify bench key refused: ${JSON.stringify(verdict)}`);
+    await load({ ...verify, connections: 10, amount: keys.length * 2 });
+    await load({ ...bare, connections: 10, duration: T.warmSec });
+
+    const out: Record<string, unknown> = {};
+    for (const connections of [1, 50]) {
+      const runs = { verify: [] as Load[], health: [] as Load[], bare: [] as Load[] };
+      for (let r = 0; r < T.rounds; r++) {
+        runs.verify.push(await load({ ...verify, connections, duration: T.roundSec }));
+        runs.health.push(await load({ ...health, connections, duration: T.roundSec }));
+        runs.bare.push(await load({ ...bare, connections, duration: T.roundSec }));
+      }
+      const stat = (loads: Load[]) => {
+        const l = combine(loads);
+        return {
+          reqPerSec: l.reqPerSec,
+          p50: percentile(l.latencies, 50),
+          p99: percentile(l.latencies, 99),
+          statuses: l.statuses,
+          errors: l.errors,
+        };
+      };
+      const v = stat(runs.verify);
+      const h = stat(runs.health);
+      const b = stat(runs.bare);
+      out[`c${connections}`] = { verify: v, health: h, bare: b };
+      if (Object.keys(v.statuses).some((code) => code !== "200") || v.errors) {
+        throw new Error(`verify route answered ${JSON.stringify(v.statuses)}, errors ${v.errors}`);
+      }
+      const s = "6. verify route";
+      const overHealth = v.reqPerSec / h.reqPerSec;
+      const overBare = v.reqPerSec / b.reqPerSec;
+      const at50 = connections === 50;
+      row({
+        section: s,
+        metric: `${connections} conn: req/s verify vs Next health (×)`,
+        value: `${fmt(v.reqPerSec)} vs ${fmt(h.reqPerSec)} (${fmt(overHealth, 2)}×)`,
+        ...(at50 ? { target: "≥ 5×", met: overHealth >= 5 } : {}),
+      });
+      row({
+        section: s,
+        metric: `${connections} conn: req/s verify vs bare node:http (×)`,
+        value: `${fmt(v.reqPerSec)} vs ${fmt(b.reqPerSec)} (${fmt(overBare, 2)}×)`,
+        ...(at50 ? { target: "≥ 0.5×", met: overBare >= 0.5 } : {}),
+      });
+      row({
+        section: s,
+        metric: `${connections} conn: p50 verify / Next health / bare (ms)`,
+        value: `${fmt(v.p50, 3)} / ${fmt(h.p50, 3)} / ${fmt(b.p50, 3)}`,
+      });
+      row({
+        section: s,
+        metric: `${connections} conn: p99 verify / Next health / bare (ms)`,
+        value: `${fmt(v.p99, 3)} / ${fmt(h.p99, 3)} / ${fmt(b.p99, 3)}`,
+        ...(at50 ? { target: "verify ≤ 10 ms", met: v.p99 <= 10 } : {}),
+      });
+    }
+    results.verifyRoute = out;
+  } finally {
+    await bareServer.stop();
+  }
 }
 
 function pgStatsDelta(a: Awaited<ReturnType<PgStats["snapshot"]>>, b: typeof a) {

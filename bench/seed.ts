@@ -1,6 +1,7 @@
 /** Bench data: organizations, real keys (so the server can verify them) and 90 days of usage. */
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { arrayLiteral } from "@/db/array-literal";
 import { type UsageBucket, writeUsage } from "@/db/queries/usage";
 import { memberships, organizations, users } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
@@ -24,13 +25,14 @@ export async function createBenchOrg(db: Db, name: string): Promise<string> {
 }
 
 /**
- * Inserts n working keys (scope customers:read, a limit no benchmark reaches) and returns them.
- * Only the bench holds the full keys, as a client would.
+ * Inserts n working keys (scope customers:read unless told, a limit no benchmark reaches) and
+ * returns them. Only the bench holds the full keys, as a client would.
  */
 export async function insertRealKeys(
   db: Db,
   organizationId: string,
   n: number,
+  scopes: readonly string[] = ["customers:read"],
 ): Promise<BenchKey[]> {
   const keys = Array.from({ length: n }, () => generateApiKey("lk", "live"));
   for (let i = 0; i < keys.length; i += 1000) {
@@ -38,7 +40,7 @@ export async function insertRealKeys(
       .slice(i, i + 1000)
       .map(
         (k, j) =>
-          sql`(${organizationId}::uuid, ${`bench-${i + j}`}, 'live', ${k.prefix}, ${k.hash}, array['customers:read'], 1000000000)`,
+          sql`(${organizationId}::uuid, ${`bench-${i + j}`}, 'live', ${k.prefix}, ${k.hash}, ${arrayLiteral(scopes)}::text[], 1000000000)`,
       );
     await db.execute(sql`
       insert into api_keys (organization_id, name, environment, prefix, hash, scopes, rate_limit_per_minute)

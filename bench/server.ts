@@ -103,6 +103,26 @@ export async function startServer(options: {
   };
 }
 
+/** The bare node:http baseline (bench/bare-server.ts) in a process of its own, like the app's. */
+export async function startBareServer(port: number): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/bare-server.ts"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, PORT: String(port) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", () => reject(new Error("the bare server exited during start-up")));
+  });
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await done;
+    },
+  };
+}
+
 export type PgStats = ReturnType<typeof pgStats>;
 
 /**

@@ -78,6 +78,8 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** How often the key policy's idle-key sweep runs. */
   KEY_POLICY_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  /** `off` leaves POST /api/v1/keys/verify to Next's router (the same contract, slower; tests). */
+  VERIFY_FAST_PATH: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
 });
 
 export type Env = z.infer<typeof envSchema>;

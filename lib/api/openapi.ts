@@ -22,7 +22,7 @@ export type Operation = {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Success responses by status; a missing schema means an empty body. */
+  /** Responses by status (a missing schema means an empty body); they win over problem ones. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem statuses this route answers beyond the ones its shape implies. */
   problems?: number[];
@@ -38,6 +38,8 @@ const PROBLEM_TEXT: Record<number, string> = {
   403: "`insufficient_scope` or `ip_not_allowed`.",
   404: "`not_found`: no such resource in the key's organization.",
   409: "`conflict`: the resource is in a state that does not allow this.",
+  413: "`payload_too_large`: the body is over 1 MiB.",
+  415: "`unsupported_media_type`: send the body as `application/json`.",
   429: "`rate_limited`; see `Retry-After`.",
   503: "`verification_unavailable`: the key store cannot be reached (fail closed).",
 };
@@ -116,13 +118,14 @@ export function buildOpenApiDocument(operations: readonly Operation[]) {
     for (const [status, r] of Object.entries(op.responses)) {
       responses[status] = {
         description: r.description,
-        ...(keyed ? { headers: rateLimitHeaders } : {}),
+        ...(keyed && Number(status) < 300 ? { headers: rateLimitHeaders } : {}),
         ...(r.schema
           ? { content: { "application/json": { schema: c.add(r.schema, "output") } } }
           : {}),
       };
     }
-    for (const s of [...statuses].sort()) responses[String(s)] = problemResponse(s, problem);
+    // A status the operation describes itself is answered in its own shape, not as a problem.
+    for (const s of [...statuses].sort()) responses[String(s)] ??= problemResponse(s, problem);
     const scopes = Array.isArray(op.auth) ? op.auth : [];
     paths[op.path] ??= {};
     const item = paths[op.path] as Record<string, unknown>;

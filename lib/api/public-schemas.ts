@@ -1,6 +1,7 @@
 /** Shapes of the public demo routes and key verification, shared by handlers and the document. */
 import { z } from "zod";
 import { plainText } from "@/lib/accounts/schemas";
+import { parseIp } from "@/lib/net/ip";
 import { SCOPE_IDS } from "@/lib/scopes";
 
 export const healthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
@@ -49,16 +50,81 @@ export const customersQuery = z.strictObject({
   cursor: z.string().optional().meta({ description: "From a previous page's `nextCursor`." }),
 });
 
-export const verifyKeyBody = z.strictObject({ key: z.string().max(256) }).meta({ id: "VerifyKey" });
+/** What usage is recorded under when the verify route's caller names no endpoint. */
+export const VERIFY_ENDPOINT = "POST /api/v1/keys/verify";
+
+export const verifyKeyBody = z
+  .strictObject({
+    key: z.string().max(256).meta({ description: "The key your service was given." }),
+    scopes: z
+      .array(z.enum(SCOPE_IDS))
+      .max(50)
+      .optional()
+      .meta({ description: "Every one is required; a key lacking one is `insufficient_scope`." }),
+    clientIp: z
+      .string()
+      .max(64)
+      .refine((v) => parseIp(v) !== null, "Enter an IPv4 or IPv6 address.")
+      .optional()
+      .meta({
+        description:
+          "The end client's address as your service saw it. The key's IP allowlist applies to it; a key with an allowlist checked without it is `ip_not_allowed`.",
+      }),
+    endpoint: z
+      .string()
+      .min(1)
+      .max(200)
+      // Stored as text: no control characters (NUL included) and no lone surrogates.
+      .refine((v) => !/\p{Cc}/u.test(v) && v.isWellFormed(), "Remove the control characters.")
+      .optional()
+      .meta({
+        description: `What usage and "Last used" are recorded under, e.g. \`GET /v1/things\` (default \`${VERIFY_ENDPOINT}\`).`,
+      }),
+    cost: z.int().min(0).max(1000).optional().meta({
+      description:
+        "Credits this request spends (default 1). Validated, but has no effect yet: keys have no usage limit so far.",
+    }),
+  })
+  .meta({ id: "VerifyKey" });
+
+const VERIFY_CODES = [
+  "valid",
+  "invalid_key",
+  "key_disabled",
+  "key_revoked",
+  "key_expired",
+  "insufficient_scope",
+  "ip_not_allowed",
+  "rate_limited",
+  "usage_exceeded",
+] as const;
 
 export const verifyKeyResultSchema = z
   .object({
     valid: z.boolean(),
-    code: z.string().meta({ description: "`valid`, or the refusal code the key would get." }),
+    code: z.enum(VERIFY_CODES).meta({
+      description: "`valid`, or the refusal code the app's own routes answer for that request.",
+    }),
     keyId: z.uuid().nullable(),
     organizationId: z.uuid().nullable(),
+    name: z.string().nullable(),
     scopes: z.array(z.string()),
     environment: z.enum(["live", "test"]).nullable(),
     expiresAt: z.iso.datetime({ offset: true }).nullable(),
+    rateLimit: z
+      .object({
+        limit: z.int(),
+        remaining: z.int(),
+        reset: z.int().meta({ description: "Seconds until the window resets." }),
+      })
+      .nullable()
+      .meta({
+        description: "The checked key's rate limit after this request (null when not reached).",
+      }),
+    credits: z.null().meta({ description: "Null: the key has no usage limit." }),
   })
   .meta({ id: "VerifyKeyResult" });
+
+export const verifyUnavailableSchema = z
+  .object({ valid: z.literal(false), code: z.literal("verification_unavailable") })
+  .meta({ id: "VerifyUnavailable" });

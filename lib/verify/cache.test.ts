@@ -20,8 +20,8 @@ describe("KeyCache", () => {
     const record = keyRecord();
     cache.set("found", record);
     cache.set("unknown", null);
-    expect(cache.get("found")).toEqual({ record });
-    expect(cache.get("unknown")).toEqual({ record: null });
+    expect(cache.get("found")).toMatchObject({ record });
+    expect(cache.get("unknown")).toMatchObject({ record: null });
     expect(cache.get("never")).toBeUndefined();
   });
 

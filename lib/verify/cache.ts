@@ -11,7 +11,14 @@ export type CacheOptions = {
   negativeTtlMs?: number;
 };
 
-type Entry = { record: KeyRecord | null };
+type Entry = {
+  record: KeyRecord | null;
+  /** Epoch ms after which a hit also looks the key up again in the background. */
+  refreshAt: number;
+};
+
+/** A hot key is looked up again once this share of its TTL has passed, before it expires. */
+const REFRESH_AHEAD = 0.8;
 
 /**
  * Verified keys by hash, bounded. Entries live long only while the change listener is healthy;
@@ -42,12 +49,15 @@ export class KeyCache {
   }
 
   set(hash: string, record: KeyRecord | null): void {
+    const long = record !== null && this.healthy;
     const ttl = record
-      ? this.healthy
+      ? long
         ? this.ttlMs
         : this.degradedTtlMs
       : Math.min(this.negativeTtlMs, this.healthy ? this.negativeTtlMs : this.degradedTtlMs);
-    this.lru.set(hash, { record }, { ttl });
+    // Only found keys under the long TTL are refreshed ahead: short entries just expire.
+    const refreshAt = long ? Date.now() + ttl * REFRESH_AHEAD : Number.POSITIVE_INFINITY;
+    this.lru.set(hash, { record, refreshAt }, { ttl });
   }
 
   invalidate(hash: string): void {

@@ -186,3 +186,58 @@ describe("KeyChangeListener", () => {
     await listener.stop();
   });
 });
+
+describe("Verifier refresh ahead", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** A verifier whose cache keeps found keys 1 s; `mode` slows or breaks its lookups. */
+  function refreshing() {
+    const { key, records } = keyFor();
+    const cache = new KeyCache({ ttlMs: 1000 });
+    cache.setHealthy(true);
+    const mode = { slow: false, down: false };
+    const store: KeyStore = {
+      findByHash: vi.fn(async (hash: string) => {
+        if (mode.slow) await sleep(400);
+        if (mode.down) throw new Error("connection refused");
+        return records[hash] ?? null;
+      }),
+    };
+    const verifier = new Verifier({
+      store,
+      cache,
+      limiter: new FixedWindowKeyLimiter({ keyPrefix: `t${Math.random()}` }),
+      defaultRateLimitPerMinute: 600,
+      onStoreError: () => {},
+    });
+    return { key, mode, store, verify: () => verifier.verify({ key, clientIp: undefined }) };
+  }
+
+  it("looks a key in use up again before it expires, without making a request wait", async () => {
+    const { mode, store, verify } = refreshing();
+    expect((await verify()).ok).toBe(true);
+    expect(store.findByHash).toHaveBeenCalledTimes(1);
+    await sleep(860); // past 80% of the TTL, before it ends
+    mode.slow = true;
+    const started = performance.now();
+    expect((await verify()).ok).toBe(true);
+    // Answered from the cache while the lookup runs behind it.
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(store.findByHash).toHaveBeenCalledTimes(2);
+    await sleep(500); // the first entry's TTL is over; the refreshed one is in its place
+    const later = performance.now();
+    expect((await verify()).ok).toBe(true);
+    expect(performance.now() - later).toBeLessThan(300);
+    expect(store.findByHash).toHaveBeenCalledTimes(2);
+  });
+
+  it("never serves an entry past its TTL when the refresh fails", async () => {
+    const { mode, verify } = refreshing();
+    await verify();
+    await sleep(860);
+    mode.down = true;
+    expect((await verify()).ok).toBe(true);
+    await sleep(300);
+    expect(await verify()).toMatchObject({ ok: false, status: 503 });
+  });
+});

@@ -21,9 +21,14 @@ export type VerifyRequest = {
   key: string | undefined;
   requiredScopes?: readonly string[];
   clientIp: string | undefined;
-  /** Skip the rate limit (the verify endpoint checks a key without spending its requests). */
+  /**
+   * Only keys of this organization: any other key reads as unknown, before anything of it is
+   * checked or spent (the verify route checks keys for one organization's services).
+   */
+  organizationId?: string;
+  /** Skip the rate limit (checks that must not spend the key's requests). */
   skipRateLimit?: boolean;
-  /** Skip the IP allowlist (the verify endpoint's caller is not the key's client). */
+  /** Skip the IP allowlist. */
   skipIpCheck?: boolean;
 };
 
@@ -99,6 +104,9 @@ export class Verifier {
       );
     }
     if (!record) return fail(401, "invalid_key", "The API key is not valid.");
+    if (request.organizationId !== undefined && record.organizationId !== request.organizationId) {
+      return fail(401, "invalid_key", "The API key is not valid.");
+    }
     return this.check(record, request);
   }
 
@@ -148,10 +156,26 @@ export class Verifier {
 
   private async lookup(hash: string): Promise<KeyRecord | null> {
     const cached = this.cache.get(hash);
-    if (cached) return cached.record;
+    if (cached) {
+      // Keys in use are looked up again before they expire, off the request path: otherwise
+      // every key cached at one moment expires at one moment, and the requests that find them
+      // gone all wait on the database at once.
+      if (cached.refreshAt <= Date.now()) this.refresh(hash);
+      return cached.record;
+    }
     const epoch = this.cache.epoch;
     const shared = this.inflight.get(hash);
     if (shared?.epoch === epoch) return shared.promise;
+    return this.fetch(hash, epoch);
+  }
+
+  /** A lookup in the background; on failure the cached entry simply lives out its TTL. */
+  private refresh(hash: string): void {
+    if (this.inflight.get(hash)?.epoch === this.cache.epoch) return;
+    this.fetch(hash, this.cache.epoch).catch(() => {});
+  }
+
+  private fetch(hash: string, epoch: number): Promise<KeyRecord | null> {
     const entry = {
       epoch,
       promise: withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)

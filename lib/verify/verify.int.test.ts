@@ -472,21 +472,29 @@ describe("customers and the verify endpoint", () => {
     const revoked = await newKey();
     await changeKeyStatus(getDb(), actor, [revoked.id], "revoke");
     const foreign = await newKey({}, otherActor);
-    const v = (k: string) =>
+    const v = (k: string, extra: Record<string, unknown> = {}) =>
       call(verifyKey, {
         key: verifier.key,
         method: "POST",
         path: "/api/v1/keys/verify",
-        body: { key: k },
+        body: { key: k, ...extra },
       });
-    expect((await v(target.key)).json).toEqual({
+    expect((await v(target.key, { clientIp: "10.2.3.4" })).json).toEqual({
       valid: true,
       code: "valid",
       keyId: target.id,
       organizationId: actor.organizationId,
+      name: "Test key",
       scopes: ["customers:read"],
       environment: "test",
       expiresAt: null,
+      rateLimit: { limit: 600, remaining: 599, reset: expect.any(Number) },
+      credits: null,
+    });
+    // The allowlist fails closed: no client address, or one outside it.
+    expect((await v(target.key)).json).toMatchObject({ valid: false, code: "ip_not_allowed" });
+    expect((await v(target.key, { clientIp: "192.168.0.1" })).json).toMatchObject({
+      code: "ip_not_allowed",
     });
     expect((await v(revoked.key)).json).toMatchObject({
       valid: false,

@@ -3,8 +3,11 @@ import { problem } from "@/lib/api/problem";
 import { redactApiKeys } from "@/lib/keys/format";
 import { getClientIp } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
-import type { KeyRecord, RateLimitState } from "./ports";
+import { decide, refusalResponse } from "./decide";
+import type { KeyRecord } from "./ports";
 import { getVerifyRuntime } from "./runtime";
+
+export { rateLimitHeaders } from "./decide";
 
 export type ApiKeyContext = {
   key: Pick<KeyRecord, "id" | "name" | "environment" | "scopes" | "expiresAt"> & {
@@ -58,14 +61,6 @@ export function describeError(error: unknown): string {
   return redactApiKeys(parts.join("\nCaused by: "));
 }
 
-export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
-  return {
-    "RateLimit-Limit": String(state.limit),
-    "RateLimit-Remaining": String(state.remaining),
-    "RateLimit-Reset": String(state.reset),
-  };
-}
-
 /**
  * Wraps an App Router route handler: the request reaches `handler` only with a verified key that
  * holds every scope in `options.scopes`, from an allowed IP, within its rate limit. Everything
@@ -76,24 +71,18 @@ export function withApiKey<P = Record<string, never>>(
   options: { scopes?: readonly Scope[] } = {},
 ) {
   return async (request: NextRequest, route: RouteContext<P>): Promise<Response> => {
-    const started = performance.now();
-    const { verifier, usage } = getVerifyRuntime();
-    const result = await verifier.verify({
+    const decision = await decide(getVerifyRuntime(), {
       key: readCredential(request.headers),
-      requiredScopes: options.scopes,
+      scopes: options.scopes,
       clientIp: getClientIp(request.headers),
+      method: request.method,
+      endpoint: endpointOf(request.nextUrl.pathname),
     });
+    const { result } = decision;
 
     let response: Response;
     if (!result.ok) {
-      response = problem(result.status, result.code, result.detail, {
-        headers: result.rateLimit
-          ? {
-              ...rateLimitHeaders(result.rateLimit),
-              ...(result.status === 429 ? { "Retry-After": String(result.rateLimit.reset) } : {}),
-            }
-          : undefined,
-      });
+      response = refusalResponse(result);
     } else {
       const { key } = result;
       try {
@@ -120,23 +109,7 @@ export function withApiKey<P = Record<string, never>>(
         headers.set("RateLimit-Reset", String(result.rateLimit.reset));
       }
     }
-
-    // A refused request still counts against the key when it was identified.
-    const { key } = result;
-    if (key) {
-      usage.record({
-        keyId: key.id,
-        organizationId: key.organizationId,
-        method: request.method,
-        endpoint: endpointOf(request.nextUrl.pathname),
-        status: response.status,
-        durationMs: performance.now() - started,
-        at: Date.now(),
-        verified: result.ok,
-        // Only a request the key was allowed to make shows which of its scopes it needs.
-        scopes: result.ok ? options.scopes : undefined,
-      });
-    }
+    decision.record(response.status);
     return response;
   };
 }

@@ -75,8 +75,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verify another key of your organization
-         * @description For your own services. Keys of other organizations read as `invalid_key`; the checked key's rate limit and IP allowlist are not applied.
+         * Verify a key your service was given
+         * @description The authorization decision for a request one of your own services received, the same one the app's routes take: status and expiry, every scope in `scopes`, the key's IP allowlist against `clientIp` (a key with an allowlist checked without `clientIp` is `ip_not_allowed`), and one request of its rate limit spent; usage and "Last used" are recorded under `endpoint`. A refused key is still a 200 with `valid: false` and the code. Keys of other organizations read as `invalid_key` with null fields, and nothing of them is spent. `cost` is validated but has no effect yet (keys have no usage limits so far). The caller key's own problems (401, 403, 429) and a bad body (400, 413, 415) are problem+json; a key store that cannot be reached is a 503 in the verdict's shape.
          *
          *     Scopes: `keys:verify`.
          */
@@ -350,16 +350,44 @@ export interface components {
         };
         VerifyKeyResult: {
             valid: boolean;
-            /** @description `valid`, or the refusal code the key would get. */
-            code: string;
+            /**
+             * @description `valid`, or the refusal code the app's own routes answer for that request.
+             * @enum {string}
+             */
+            code: "valid" | "invalid_key" | "key_disabled" | "key_revoked" | "key_expired" | "insufficient_scope" | "ip_not_allowed" | "rate_limited" | "usage_exceeded";
             keyId: string | null;
             organizationId: string | null;
+            name: string | null;
             scopes: string[];
             environment: ("live" | "test") | null;
             expiresAt: string | null;
+            /** @description The checked key's rate limit after this request (null when not reached). */
+            rateLimit: {
+                limit: number;
+                remaining: number;
+                /** @description Seconds until the window resets. */
+                reset: number;
+            } | null;
+            /** @description Null: the key has no usage limit. */
+            credits: null;
+        };
+        VerifyUnavailable: {
+            /** @constant */
+            valid: false;
+            /** @constant */
+            code: "verification_unavailable";
         };
         VerifyKey: {
+            /** @description The key your service was given. */
             key: string;
+            /** @description Every one is required; a key lacking one is `insufficient_scope`. */
+            scopes?: ("customers:read" | "customers:write" | "api_keys:read" | "api_keys:write" | "keys:verify")[];
+            /** @description The end client's address as your service saw it. The key's IP allowlist applies to it; a key with an allowlist checked without it is `ip_not_allowed`. */
+            clientIp?: string;
+            /** @description What usage and "Last used" are recorded under, e.g. `GET /v1/things` (default `POST /api/v1/keys/verify`). */
+            endpoint?: string;
+            /** @description Credits this request spends (default 1). Validated, but has no effect yet: keys have no usage limit so far. */
+            cost?: number;
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKey"][];
@@ -875,7 +903,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The verdict. */
+            /** @description The verdict on the checked key. */
             200: {
                 headers: {
                     /** @description Requests allowed per window. */
@@ -917,6 +945,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: send the body as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`; see `Retry-After`. */
             429: {
                 headers: {
@@ -926,13 +972,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `verification_unavailable`: the key store cannot be reached (fail closed). */
+            /** @description The key store cannot be reached: refused (fail closed). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["VerifyUnavailable"];
                 };
             };
         };

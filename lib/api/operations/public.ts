@@ -8,6 +8,7 @@ import {
   meSchema,
   verifyKeyBody,
   verifyKeyResultSchema,
+  verifyUnavailableSchema,
 } from "@/lib/api/public-schemas";
 
 export const publicOperations = defineOperations(
@@ -53,12 +54,19 @@ export const publicOperations = defineOperations(
     method: "post",
     path: "/api/v1/keys/verify",
     operationId: "verifyKey",
-    summary: "Verify another key of your organization",
+    summary: "Verify a key your service was given",
     description:
-      "For your own services. Keys of other organizations read as `invalid_key`; the checked key's rate limit and IP allowlist are not applied.",
+      "The authorization decision for a request one of your own services received, the same one the app's routes take: status and expiry, every scope in `scopes`, the key's IP allowlist against `clientIp` (a key with an allowlist checked without `clientIp` is `ip_not_allowed`), and one request of its rate limit spent; usage and \"Last used\" are recorded under `endpoint`. A refused key is still a 200 with `valid: false` and the code. Keys of other organizations read as `invalid_key` with null fields, and nothing of them is spent. `cost` is validated but has no effect yet (keys have no usage limits so far). The caller key's own problems (401, 403, 429) and a bad body (400, 413, 415) are problem+json; a key store that cannot be reached is a 503 in the verdict's shape.",
     tag: "Keys",
     auth: ["keys:verify"],
     body: verifyKeyBody,
-    responses: { 200: { description: "The verdict.", schema: verifyKeyResultSchema } },
+    problems: [413, 415],
+    responses: {
+      200: { description: "The verdict on the checked key.", schema: verifyKeyResultSchema },
+      503: {
+        description: "The key store cannot be reached: refused (fail closed).",
+        schema: verifyUnavailableSchema,
+      },
+    },
   },
 );
