@@ -49,7 +49,10 @@ import {
 const quick = process.argv.includes("--quick");
 /** Only the server over HTTP (for profiling it with BENCH_SERVER_NODE_ARGS); writes no results. */
 const httpOnly = process.argv.includes("--http-only");
-const PORT = Number(process.argv.find((a) => a.startsWith("--port="))?.slice(7) ?? 3216);
+/** The server's port (`--port=` or BENCH_PORT); the bare node:http baseline takes the next one. */
+const PORT = Number(
+  process.argv.find((a) => a.startsWith("--port="))?.slice(7) ?? process.env.BENCH_PORT ?? 3216,
+);
 const DATA_DIR = path.resolve(`.data/bench/${process.env.DATABASE_URL ? "postgres" : "pglite"}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, digits = 0) =>
@@ -79,7 +82,7 @@ async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void
   const admin = process.env.DATABASE_URL;
   if (!admin) {
     rmSync(DATA_DIR, { recursive: true, force: true });
-    return { drop: async () => {} };
+    return { drop: async () => rmSync(DATA_DIR, { recursive: true, force: true }) };
   }
   const name = `lk_bench_run_${Date.now()}`;
   const client = createPostgresClient(admin, 1);
@@ -92,6 +95,7 @@ async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void
     drop: async () => {
       await client.sql.unsafe(`drop database if exists ${name} with (force)`);
       await client.close();
+      rmSync(DATA_DIR, { recursive: true, force: true });
     },
   };
 }
@@ -325,7 +329,8 @@ async function main() {
   }
 
   printTable(rows);
-  if (httpOnly) process.exit(0);
+  // A quick or partial run is for a look, not for the record: it writes no results file.
+  if (httpOnly || quick) process.exit(0);
   const file = writeResults(kind, quick, rows, results, host);
   console.info(`\nwritten: ${file}`);
   process.exit(0);
