@@ -126,6 +126,19 @@ function examplesOf(schema: Json): unknown[] {
   return "example" in schema ? [schema.example] : [];
 }
 
+/** The schema inside a `$ref` or a `T | null`, with what the wrapper itself says added. */
+function wrapped(
+  outer: Pick<SchemaView, "description" | "constraints" | "examples">,
+  inner: SchemaView,
+): SchemaView {
+  return {
+    ...inner,
+    description: outer.description ?? inner.description,
+    constraints: [...inner.constraints, ...outer.constraints],
+    examples: [...outer.examples, ...inner.examples],
+  };
+}
+
 /** A JSON Schema (as the OpenAPI document holds it) as a SchemaView. */
 export function describeSchema(
   input: unknown,
@@ -151,14 +164,10 @@ export function describeSchema(
         linkOnly: true,
       };
     }
-    const view = describeSchema(target, components, new Set([...seen, name]));
     // Words beside the $ref (OpenAPI 3.1 allows them) describe this use of the schema.
     return {
-      ...view,
+      ...wrapped(base, describeSchema(target, components, new Set([...seen, name]))),
       ref: name,
-      description: base.description ?? view.description,
-      constraints: [...view.constraints, ...base.constraints],
-      examples: [...base.examples, ...view.examples],
     };
   }
 
@@ -168,14 +177,7 @@ export function describeSchema(
     const rest = union.filter((v) => !isNull(v));
     const nullable = rest.length < union.length;
     if (rest.length === 1) {
-      const view = describeSchema(rest[0], components, seen);
-      return {
-        ...view,
-        nullable: true,
-        description: base.description ?? view.description,
-        constraints: [...view.constraints, ...base.constraints],
-        examples: [...base.examples, ...view.examples],
-      };
+      return { ...wrapped(base, describeSchema(rest[0], components, seen)), nullable: true };
     }
     return {
       ...base,

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { openApiDocument } from "@/lib/api/operations";
 import {
   buildReference,
@@ -125,14 +126,7 @@ export default function ApiReferencePage() {
             {ref.description ? <Markdown text={ref.description} /> : null}
           </div>
 
-          <section
-            id="authentication"
-            aria-labelledby="authentication-title"
-            className="mt-10 max-w-4xl scroll-mt-4 space-y-3"
-          >
-            <h2 id="authentication-title" className="text-2xl font-semibold">
-              Authentication
-            </h2>
+          <Section id="authentication" title="Authentication" className="max-w-4xl space-y-3">
             <p>Routes that need a key take it in either header:</p>
             <ul className="list-disc space-y-1 pl-6">
               {ref.auth.map((scheme) => (
@@ -152,35 +146,20 @@ export default function ApiReferencePage() {
               </a>
               .
             </p>
-          </section>
+          </Section>
 
           {ref.tags.map((tag) => (
-            <section
-              key={tag.id}
-              id={tag.id}
-              aria-labelledby={`${tag.id}-title`}
-              className="mt-12 scroll-mt-4"
-            >
-              <h2 id={`${tag.id}-title`} className="text-2xl font-semibold">
-                {tag.name}
-              </h2>
+            <Section key={tag.id} id={tag.id} title={tag.name}>
               {tag.description ? (
                 <Markdown text={tag.description} className="mt-2 text-zinc-600" />
               ) : null}
               {tag.operations.map((op) => (
                 <Operation key={op.id} op={op} />
               ))}
-            </section>
+            </Section>
           ))}
 
-          <section
-            id="errors"
-            aria-labelledby="errors-title"
-            className="mt-12 max-w-4xl scroll-mt-4 space-y-3"
-          >
-            <h2 id="errors-title" className="text-2xl font-semibold">
-              Errors
-            </h2>
+          <Section id="errors" title="Errors" className="max-w-4xl space-y-3">
             <p>
               Every error is an RFC 9457 problem (
               <code className={codeClass}>application/problem+json</code>, schema{" "}
@@ -207,16 +186,9 @@ export default function ApiReferencePage() {
                   </div>
                 ))}
             </dl>
-          </section>
+          </Section>
 
-          <section
-            id="schemas"
-            aria-labelledby="schemas-title"
-            className="mt-12 max-w-4xl scroll-mt-4"
-          >
-            <h2 id="schemas-title" className="text-2xl font-semibold">
-              Schemas
-            </h2>
+          <Section id="schemas" title="Schemas" className="max-w-4xl">
             {ref.schemas.map(({ name, schema }) => (
               <section
                 key={name}
@@ -230,10 +202,32 @@ export default function ApiReferencePage() {
                 <SchemaBlock view={schema} />
               </section>
             ))}
-          </section>
+          </Section>
         </main>
       </div>
     </div>
+  );
+}
+
+/** A top-level part of the reference: an anchor, and a heading that names the region. */
+function Section({
+  id,
+  title,
+  className,
+  children,
+}: {
+  id: string;
+  title: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className={cn("mt-12 scroll-mt-4", className)}>
+      <h2 id={`${id}-title`} className="text-2xl font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
   );
 }
 
