@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{lib,db,app,components}/**/*.test.{ts,tsx}"],
+          include: ["{lib,db,app,components,tests}/**/*.test.{ts,tsx}"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
         },
       },

@@ -162,7 +162,7 @@ export function buildOpenApiDocument(operations: readonly Operation[]) {
       version: "1.0.0",
       description:
         "Manage an organization's API keys and call the demo API with a key. Errors are RFC 9457 problem details (`application/problem+json`) with a `code`.",
-      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: "/" }],
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({
