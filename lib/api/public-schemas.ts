@@ -1,7 +1,8 @@
 /** Shapes of the public demo routes and key verification, shared by handlers and the document. */
 import { z } from "zod";
-import { plainText } from "@/lib/accounts/schemas";
+import { plainText } from "@/lib/input";
 import { SCOPE_IDS } from "@/lib/scopes";
+import { cursorParam } from "./cursor";
 
 export const healthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
 
@@ -46,7 +47,7 @@ export const customersQuery = z.strictObject({
     .max(100)
     .optional()
     .meta({ description: "1–100, default 50." }),
-  cursor: z.string().optional().meta({ description: "From a previous page's `nextCursor`." }),
+  cursor: cursorParam("uuid").optional(),
 });
 
 export const verifyKeyBody = z.strictObject({ key: z.string().max(256) }).meta({ id: "VerifyKey" });
