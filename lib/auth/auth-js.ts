@@ -10,6 +10,7 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
+import { plainText } from "@/lib/input";
 import { getClientIp } from "@/lib/net/client-ip";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -20,7 +21,7 @@ class TooManyAttempts extends CredentialsSignin {
 }
 
 const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254),
+  email: plainText(z.string().trim().toLowerCase().max(254)),
   password: z.string().max(1024),
 });
 
