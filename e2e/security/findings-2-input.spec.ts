@@ -112,8 +112,14 @@ test("the CSV export refuses bad filters with a complete 400 before it streams",
 
 test("server actions answer hostile text and dates with field errors, never a 500", async () => {
   const values = ["a\u0000b", "\ud800", "\u001b[2J", "x".repeat(10_240)];
-  const call = (name: string, args: unknown[]) =>
-    callAction(owner.ctx, actionByName(name), args, { baseURL: baseURL() });
+  const call = async (name: string, args: unknown[]) => {
+    const input = args.at(-1);
+    const shown = input instanceof FormData ? Object.fromEntries(input) : input;
+    return {
+      label: `${name} ${JSON.stringify(shown).slice(0, 80)}`,
+      ...(await callAction(owner.ctx, actionByName(name), args, { baseURL: baseURL() })),
+    };
+  };
   for (const value of values) {
     // FormData sends text as UTF-8: a lone surrogate arrives as U+FFFD, a character like any other.
     const viaForm = value !== "\ud800";
@@ -146,8 +152,8 @@ test("server actions answer hostile text and dates with field errors, never a 50
       [await call("signIn", [{ email: value, password: value }]), true],
     ];
     for (const [res, refused] of results) {
-      expect(res.status, res.body.slice(0, 300)).toBeLessThan(500);
-      if (refused) expect(res.body.slice(0, 300)).not.toContain('"ok":true');
+      expect(res.status, `${res.label}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+      if (refused) expect(res.body, res.label).not.toContain('"ok":true');
     }
   }
 });
