@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "@/lib/input";
 
 /** What a page's `searchParams` promise resolves to. */
 export type RawSearchParams = Record<string, string | string[] | undefined>;
@@ -12,10 +13,13 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(
 /** A 1-based page number; anything else (text, 0, negative, past `max`) is page 1. */
 export const pageNumber = (max = 10_000) => z.coerce.number().int().min(1).max(max).catch(1);
 
-/** Free text, cut to `max` characters; a repeated parameter keeps its first value. */
+/**
+ * Free text, cut to `max` characters; a repeated parameter keeps its first value; text with
+ * control characters or lone surrogates is no text at all.
+ */
 export const text = (max: number) =>
   z
-    .preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string())
+    .preprocess((v) => (Array.isArray(v) ? v[0] : v), plainText(z.string()))
     .transform((v) => v.slice(0, max))
     .catch("");
 

@@ -1,15 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/db/enums";
-
-/**
- * Text people type: no control characters (a NUL byte is refused by PostgreSQL — a 500, not a
- * field error — and the rest only hide things in lists). Tabs and newlines stay allowed.
- */
-export const plainText = (schema: z.ZodString) =>
-  schema.refine(
-    (v) => !/\p{Cc}/u.test(v.replace(/[\t\n\r]/g, "")),
-    "Remove the control characters.",
-  );
+import { plainText } from "@/lib/input";
 
 export const emailSchema = z
   .string({ error: "Enter your email." })
@@ -19,10 +10,13 @@ export const emailSchema = z
   .max(254, "Email must be at most 254 characters.")
   .pipe(z.email("Enter a valid email address."));
 
-export const passwordSchema = z
-  .string({ error: "Enter a password." })
-  .min(8, "Password must be at least 8 characters.")
-  .max(256, "Password must be at most 256 characters.");
+/** A new password: control characters or lone surrogates would not survive as typed. */
+export const passwordSchema = plainText(
+  z
+    .string({ error: "Enter a password." })
+    .min(8, "Password must be at least 8 characters.")
+    .max(256, "Password must be at most 256 characters."),
+);
 
 export const personNameSchema = plainText(
   z
@@ -50,7 +44,9 @@ export const signUpSchema = z.object({
 });
 
 export const signInSchema = z.object({
-  email: z.string({ error: "Enter your email." }).trim().min(1, "Enter your email.").max(254),
+  email: plainText(
+    z.string({ error: "Enter your email." }).trim().min(1, "Enter your email.").max(254),
+  ),
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
 });
 

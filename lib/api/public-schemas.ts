@@ -1,8 +1,9 @@
 /** Shapes of the public demo routes and key verification, shared by handlers and the document. */
 import { z } from "zod";
-import { plainText } from "@/lib/accounts/schemas";
+import { plainText } from "@/lib/input";
 import { parseIp } from "@/lib/net/ip";
 import { SCOPE_IDS } from "@/lib/scopes";
+import { cursorParam } from "./cursor";
 
 export const healthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
 
@@ -47,7 +48,7 @@ export const customersQuery = z.strictObject({
     .max(100)
     .optional()
     .meta({ description: "1–100, default 50." }),
-  cursor: z.string().optional().meta({ description: "From a previous page's `nextCursor`." }),
+  cursor: cursorParam("uuid").optional(),
 });
 
 /** What usage is recorded under when the verify route's caller names no endpoint. */

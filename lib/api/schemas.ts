@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { STATS_PERIODS } from "@/db/queries/usage-stats";
+import { dateTimeParam, dayParam, plainText } from "@/lib/input";
 import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
 import {
   allowedIpsSchema,
@@ -19,8 +20,8 @@ import { cursorParam } from "./cursor";
 
 const isoDate = z.iso.datetime({ offset: true });
 
-/** `expiresAt` on the wire: an ISO date-time in the future, or null for no expiry. */
-const expiresAtInput = isoDate
+/** `expiresAt` on the wire: an ISO date-time in the future (before 10000), or null for none. */
+const expiresAtInput = dateTimeParam
   .nullable()
   .transform((v) => (v === null ? null : new Date(v)))
   .refine((d) => d === null || d.getTime() > Date.now(), "The expiry must be in the future.");
@@ -142,13 +143,13 @@ const limitParam = z.coerce.number().int().min(1).max(100).default(20);
 
 export const listApiKeysQuery = z.strictObject({
   limit: limitParam,
-  cursor: cursorParam.optional(),
+  cursor: cursorParam("uuid").optional(),
   status: keyStatusSchema.optional(),
   environment: z.enum(["live", "test"]).optional(),
   expiringWithin: withinParam
     .optional()
     .meta({ description: "Keys that expire within this window, e.g. `7d`." }),
-  q: z.string().trim().min(1).max(64).optional().meta({ description: "Name contains." }),
+  q: plainText(z.string().trim().min(1).max(64)).optional().meta({ description: "Name contains." }),
 });
 
 export const keyIdParams = z.strictObject({ id: z.uuid() });
@@ -191,14 +192,16 @@ export const auditPageSchema = z
   .object({ data: z.array(auditEventSchema), nextCursor: z.string().nullable() })
   .meta({ id: "AuditEventPage" });
 
-const dateParam = z.iso.date().or(isoDate);
+const dateParam = dayParam.or(dateTimeParam);
 
 export const auditLogQuery = z.strictObject({
   limit: limitParam,
-  cursor: cursorParam.optional(),
+  cursor: cursorParam("seq").optional(),
   keyId: z.uuid().optional(),
-  actor: z.string().trim().min(1).max(200).optional().meta({ description: "Actor contains." }),
-  action: z.string().trim().min(1).max(64).optional(),
+  actor: plainText(z.string().trim().min(1).max(200))
+    .optional()
+    .meta({ description: "Actor contains." }),
+  action: plainText(z.string().trim().min(1).max(64)).optional(),
   from: dateParam.optional().meta({ description: "Events at or after (date or date-time)." }),
   to: dateParam.optional().meta({ description: "Events before the end of (date or date-time)." }),
 });

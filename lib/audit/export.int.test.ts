@@ -61,6 +61,8 @@ it("exports the member's organization only, filtered, with formulas neutralised"
   const one = await get(`?key=${keyId}&from=2000-01-01&to=2999-12-31`);
   expect(one.text.trimEnd().split("\r\n")).toHaveLength(2);
   expect((await get("?action=key.revoked")).text.trimEnd().split("\r\n")).toHaveLength(1);
-  // A bad filter value is ignored rather than failing.
-  expect((await get("?from=never")).text.trimEnd().split("\r\n")).toHaveLength(3);
+  // A bad filter value is refused: ignoring it would export more than was asked for.
+  const bad = await get("?from=never");
+  expect(bad.status).toBe(400);
+  expect(bad.text).toBe("These filters are not valid: from.");
 });

@@ -1,30 +1,54 @@
 import { z } from "zod";
 import type { AuditFilters } from "@/db/queries/audit";
 import { auditRange } from "@/lib/api/audit";
+import { dayParam, plainText } from "@/lib/input";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(blankToUndefined, schema.optional()).catch(undefined);
+  z.preprocess(blankToUndefined, schema.optional());
+
+/** The filters, each optional (a blank field is no filter). */
+const filterFields = {
+  key: optional(z.uuid()),
+  actor: optional(plainText(z.string().trim().max(200))),
+  action: optional(plainText(z.string().trim().max(64))),
+  from: optional(dayParam),
+  to: optional(dayParam),
+};
 
 /**
  * The audit log page's query string. Anything unusable falls back to "no filter" or page 1, so a
  * hand-edited URL never breaks the page.
  */
 export const auditSearchSchema = z.object({
-  key: optional(z.uuid()),
-  actor: optional(z.string().trim().max(200)),
-  action: optional(z.string().trim().max(64)),
-  from: optional(z.iso.date()),
-  to: optional(z.iso.date()),
+  key: filterFields.key.catch(undefined),
+  actor: filterFields.actor.catch(undefined),
+  action: filterFields.action.catch(undefined),
+  from: filterFields.from.catch(undefined),
+  to: filterFields.to.catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 export type AuditSearch = z.output<typeof auditSearchSchema>;
 
+const firstValues = (params: Record<string, string | string[] | undefined>) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+
 export function parseAuditSearch(params: Record<string, string | string[] | undefined>) {
-  const single = Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-  );
-  return auditSearchSchema.parse(single);
+  return auditSearchSchema.parse(firstValues(params));
+}
+
+/**
+ * The export's query string, strictly: an unusable filter is refused rather than dropped, since
+ * dropping it would export more than was asked for.
+ */
+export function parseAuditExport(
+  params: Record<string, string | string[] | undefined>,
+): { ok: true; search: AuditSearch } | { ok: false; fields: string[] } {
+  const parsed = z.object(filterFields).safeParse(firstValues(params));
+  if (!parsed.success) {
+    return { ok: false, fields: [...new Set(parsed.error.issues.map((i) => String(i.path[0])))] };
+  }
+  return { ok: true, search: { ...parsed.data, page: 1 } };
 }
 
 export function auditFilters(search: AuditSearch): AuditFilters {

@@ -15,6 +15,7 @@ import { endSessionsFrom } from "@/db/queries/users";
 import { chooseOrganizationAtSignIn } from "@/lib/auth/active-org";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
+import { plainText } from "@/lib/input";
 import { getClientIp } from "@/lib/net/client-ip";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -25,7 +26,7 @@ class TooManyAttempts extends CredentialsSignin {
 }
 
 const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254),
+  email: plainText(z.string().trim().toLowerCase().max(254)),
   password: z.string().max(1024),
 });
 

@@ -45,7 +45,7 @@ describe("leak report queue", () => {
     queueLeakReport([candidate("a")]);
     queueLeakReport([candidate("b")]);
     await expect(settleLeakReports()).resolves.toBeUndefined();
-    expect(logged).toHaveBeenCalledWith("[latchkey] leak report failed", error);
+    expect(logged).toHaveBeenCalledWith("[latchkey] leak report failed:", "Error: database gone");
     expect(applyLeakReport).toHaveBeenCalledTimes(2);
   });
 });

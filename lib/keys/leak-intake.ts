@@ -4,7 +4,7 @@
  */
 import { getDb } from "@/db";
 import { processGlobal } from "@/db/process-global";
-import type { LeakCandidate } from "@/lib/keys/leaks";
+import { errorSummary, type LeakCandidate } from "@/lib/keys/leaks";
 import { applyLeakReport } from "@/lib/keys/service";
 import { onShutdown } from "@/lib/shutdown";
 
@@ -20,7 +20,7 @@ export function queueLeakReport(candidates: LeakCandidate[]): void {
   queue.tail = queue.tail.then(() =>
     applyLeakReport(getDb(), candidates).then(
       () => undefined,
-      (error) => console.error("[latchkey] leak report failed", error),
+      (error) => console.error("[latchkey] leak report failed:", errorSummary(error)),
     ),
   );
 }

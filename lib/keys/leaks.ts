@@ -4,14 +4,28 @@
  * query, so garbage costs nothing and tells nothing.
  */
 import { z } from "zod";
+import { cleanText } from "@/lib/input";
 import { hashApiKey, parseApiKey } from "@/lib/keys/format";
 
 export const MAX_LEAK_REPORT_KEYS = 100;
 export const MAX_LEAK_REPORT_BYTES = 64 * 1024;
 
-const token = z.string().max(256);
-const url = z.string().max(2048).optional();
-const source = z.string().max(128).optional();
+/** One reported string: no length limit of its own (the body's is enough); a long one is no key. */
+const token = z.string();
+
+/**
+ * What a scanner says around a key: cleaned of control characters and lone surrogates and cut
+ * to `max`, or dropped. Never a reason to refuse the report: containing the keys must not
+ * depend on it.
+ */
+const decoration = (max: number) =>
+  z
+    .string()
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v === undefined ? undefined : cleanText(v.slice(0, max)) || undefined));
+const url = decoration(2048);
+const source = decoration(128);
 
 /** Our shape: `{"keys": ["…"], "url"?, "source"?}`. */
 const listReport = z.strictObject({
@@ -20,11 +34,10 @@ const listReport = z.strictObject({
   source,
 });
 
+const githubEntry = z.object({ token, type: decoration(128), url, source });
+
 /** GitHub secret scanning's partner shape: `[{"token","type","url","source"}]`. */
-const githubReport = z
-  .array(z.object({ token, type: z.string().max(128).optional(), url, source }))
-  .min(1)
-  .max(MAX_LEAK_REPORT_KEYS);
+const githubReport = z.array(githubEntry).min(1).max(MAX_LEAK_REPORT_KEYS);
 
 export const leakReportSchema = z.union([listReport, githubReport]);
 export type LeakReportBody = z.output<typeof leakReportSchema>;
@@ -53,4 +66,16 @@ export function leakCandidates(body: LeakReportBody, productPrefix: string): Lea
     out.push({ hash, url: entry.url, source: entry.source });
   }
   return out;
+}
+
+/**
+ * A failure as the name and message of its innermost cause, for logs about leaked keys: a wrapped
+ * query error's own message carries the statement's parameters (a key's hash among them).
+ */
+export function errorSummary(error: unknown): string {
+  let inner = error;
+  for (let depth = 0; inner instanceof Error && inner.cause !== undefined && depth < 10; depth++) {
+    inner = inner.cause;
+  }
+  return inner instanceof Error ? `${inner.name}: ${inner.message}` : "unknown error";
 }

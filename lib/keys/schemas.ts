@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { KEY_ENVIRONMENTS } from "@/db/enums";
 import type { KeyEnvironment } from "@/db/schema";
-import { plainText } from "@/lib/accounts/schemas";
 import { env } from "@/lib/env";
+import { boundedDate, inDateRange, plainText } from "@/lib/input";
 import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
 import { webhookUrlProblem } from "@/lib/webhooks/ssrf";
@@ -17,6 +17,7 @@ export const keyNameSchema = plainText(
 
 export const keyDescriptionSchema = plainText(
   z.string().trim().max(500, "Description must be at most 500 characters."),
+  { multiline: true },
 )
   .nullish()
   .transform((v) => v || null);
@@ -38,7 +39,7 @@ export const rateLimitSchema = z
 
 /** Addresses and CIDRs, normalised (e.g. ::ffff:10.0.0.0/104 → 10.0.0.0/8), deduplicated. */
 export const allowedIpsSchema = z
-  .array(z.string())
+  .array(plainText(z.string()))
   .max(100, "At most 100 addresses or ranges.")
   .transform((list, ctx) => {
     const parsed = parseIpAllowlist(list);
@@ -52,8 +53,7 @@ export const allowedIpsSchema = z
     return [...new Set(parsed.ranges.map((r) => r.text))];
   });
 
-export const expiresAtSchema = z.coerce
-  .date({ error: "Enter a valid date." })
+export const expiresAtSchema = boundedDate(z.coerce.date({ error: "Enter a valid date." }))
   .refine((d) => d.getTime() > Date.now(), "The expiry must be in the future.")
   .nullable();
 
@@ -62,9 +62,7 @@ export const expiresAtSchema = z.coerce
  * (WEBHOOKS_ALLOW_PRIVATE lifts both for development). Empty or null removes the webhook. Hosts
  * are resolved and checked again at every send.
  */
-export const webhookUrlSchema = z
-  .string({ error: "Enter a URL." })
-  .trim()
+export const webhookUrlSchema = plainText(z.string({ error: "Enter a URL." }).trim())
   .nullish()
   .transform((v, ctx) => {
     if (!v) return null;
@@ -150,7 +148,7 @@ function formExpiresAt(
     // The end of the chosen day, UTC. A day the month does not have (Feb 30) would roll over
     // into the next month: only a date that reads back the same is one.
     const date = new Date(`${expiresOn}T23:59:59.999Z`);
-    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== expiresOn) {
+    if (!inDateRange(date) || date.toISOString().slice(0, 10) !== expiresOn) {
       ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose an expiry date." });
       return z.NEVER;
     }

@@ -11,7 +11,7 @@ import { getKeyPolicy, idlePolicies, saveKeyPolicy } from "@/db/queries/key-poli
 import { apiKeys } from "@/db/schema";
 import { generateApiKey } from "@/lib/keys/format";
 import { GRACE_PERIODS, type GracePeriod } from "@/lib/keys/grace";
-import type { LeakCandidate } from "@/lib/keys/leaks";
+import { errorSummary, type LeakCandidate } from "@/lib/keys/leaks";
 import {
   hasViolations,
   type KeyPolicy,
@@ -563,8 +563,10 @@ export async function regenerateWebhookSecret(db: Db, actor: Actor, id: string) 
 /**
  * Applies each affected organization's leak policy to the reported keys, once per key: a key
  * already reported keeps its first report (repeats change nothing). One lookup by hash for the
- * whole report; nothing but the hash selects a key. Returns what was done, for logs and tests
- * only: the reporter is never told.
+ * whole report; nothing but the hash selects a key. Each key is contained in its own
+ * transaction, and a failure with one never spares the others: it is logged (without the key)
+ * and tried once more without the report's url and source, which are never a reason to leave a
+ * key working. Returns what was done, for logs and tests only: the reporter is never told.
  */
 export async function applyLeakReport(
   db: Db,
@@ -580,45 +582,69 @@ export async function applyLeakReport(
   const done: { id: string; action: string }[] = [];
   for (const match of matches) {
     const report = byHash.get(match.hash);
-    await db.transaction(async (tx) => {
-      const [row] = await lockKeysForUpdate(tx, match.organizationId, [match.id]);
-      if (!row || row.leakedAt) return;
-      const policy = await getKeyPolicy(tx, match.organizationId);
-      const action =
-        row.status === "revoked" || policy.leakAction === "notify"
-          ? "notify"
-          : policy.leakAction === "revoke"
-            ? "revoke"
-            : row.status === "disabled"
-              ? "notify"
-              : "disable";
-      const [updated] = await tx
-        .update(apiKeys)
-        .set({
-          leakedAt: now,
-          updatedAt: now,
-          ...(action === "disable"
-            ? { status: "disabled" as const, disabledAt: now, disabledReason: "leaked" }
-            : {}),
-          ...(action === "revoke" ? { status: "revoked" as const, revokedAt: now } : {}),
-        })
-        .where(and(eq(apiKeys.organizationId, match.organizationId), eq(apiKeys.id, row.id)))
-        .returning();
-      if (!updated) return;
-      await audit(
-        tx,
-        { organizationId: match.organizationId, userId: null, label: "Leak report" },
-        "key.leaked",
-        row,
-        snapshot(row),
-        snapshot(updated),
-        { url: report?.url ?? null, source: report?.source ?? null, policy: action },
-      );
-      await notifyKeysChanged(tx, [row.hash]);
-      done.push({ id: row.id, action });
-    });
+    for (const context of [
+      { url: report?.url ?? null, source: report?.source ?? null },
+      { url: null, source: null },
+    ]) {
+      try {
+        const action = await containLeakedKey(db, match, context, now);
+        if (action) done.push({ id: match.id, action });
+        break;
+      } catch (error) {
+        console.error(
+          `[latchkey] leak containment of key ${match.id} failed:`,
+          errorSummary(error),
+        );
+      }
+    }
   }
   return done;
+}
+
+/** The leak policy applied to one key, on its locked row; null when there was nothing to do. */
+async function containLeakedKey(
+  db: Db,
+  match: { id: string; organizationId: string },
+  report: { url: string | null; source: string | null },
+  now: Date,
+): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await lockKeysForUpdate(tx, match.organizationId, [match.id]);
+    if (!row || row.leakedAt) return null;
+    const policy = await getKeyPolicy(tx, match.organizationId);
+    const action =
+      row.status === "revoked" || policy.leakAction === "notify"
+        ? "notify"
+        : policy.leakAction === "revoke"
+          ? "revoke"
+          : row.status === "disabled"
+            ? "notify"
+            : "disable";
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({
+        leakedAt: now,
+        updatedAt: now,
+        ...(action === "disable"
+          ? { status: "disabled" as const, disabledAt: now, disabledReason: "leaked" }
+          : {}),
+        ...(action === "revoke" ? { status: "revoked" as const, revokedAt: now } : {}),
+      })
+      .where(and(eq(apiKeys.organizationId, match.organizationId), eq(apiKeys.id, row.id)))
+      .returning();
+    if (!updated) return null;
+    await audit(
+      tx,
+      { organizationId: match.organizationId, userId: null, label: "Leak report" },
+      "key.leaked",
+      row,
+      snapshot(row),
+      snapshot(updated),
+      { ...report, policy: action },
+    );
+    await notifyKeysChanged(tx, [row.hash]);
+    return action;
+  });
 }
 
 const DAY = 86_400_000;

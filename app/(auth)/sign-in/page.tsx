@@ -15,7 +15,8 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const reason = (await searchParams).reason;
-  const notice = typeof reason === "string" ? REASONS[reason] : undefined;
+  const notice =
+    typeof reason === "string" && Object.hasOwn(REASONS, reason) ? REASONS[reason] : undefined;
   return (
     <>
       <h1 className="mb-6 text-xl font-semibold">Sign in to Latchkey</h1>

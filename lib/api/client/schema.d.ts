@@ -744,7 +744,7 @@ export interface operations {
             query?: {
                 /** @description 1–100, default 50. */
                 limit?: number;
-                /** @description From a previous page's `nextCursor`. */
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
                 cursor?: string;
             };
             header?: never;

@@ -1,9 +1,8 @@
 import { getDb } from "@/db";
 import { createCustomer, listCustomers } from "@/db/queries/customers";
 import { parseJsonBody } from "@/lib/api/body";
-import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
+import { encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { problem } from "@/lib/api/problem";
 import { createCustomerBody, customersQuery } from "@/lib/api/public-schemas";
 import { parseQuery } from "@/lib/api/route";
 import { withApiKey } from "@/lib/verify/with-api-key";
@@ -13,9 +12,7 @@ export const GET = withApiKey(
   async (request, { organization }) => {
     const query = parseQuery(request, customersQuery);
     if (!query.ok) return query.response;
-    const cursorParam = query.data.cursor;
-    const position = cursorParam ? decodeCursor(cursorParam) : null;
-    if (cursorParam && !position) return problem(400, "validation_failed", "Invalid cursor.");
+    const position = query.data.cursor;
     const { rows, next } = await listCustomers(getDb(), organization.id, {
       limit: query.data.limit ?? 50,
       after: position ? { t: position.t, id: position.i } : null,
