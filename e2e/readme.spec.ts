@@ -35,6 +35,27 @@ test("every README block that calls the server is a checked example", () => {
   expect(unchecked.map((b) => b.code.slice(0, 80))).toEqual([]);
 });
 
+test("the verify example answers the decision for a key of the same organization", async () => {
+  const owner = await signUpOverHttp(baseURL(), "readme");
+  const { key: verifier } = await createKeyOverHttp(owner, ["keys:verify"]);
+  const checked = await createKeyOverHttp(owner, ["customers:read"], "Billing");
+  const code = fillPlaceholders(
+    readmeExample("verify").code,
+    { VERIFIER_KEY: verifier, KEY: checked.key },
+    baseURL(),
+  );
+  const run = runBash(code);
+  expect(run.status, run.out).toBe(0);
+  expect(JSON.parse(run.out.trim())).toMatchObject({
+    valid: true,
+    code: "valid",
+    keyId: checked.id,
+    name: "Billing",
+    rateLimit: { remaining: expect.any(Number) },
+    credits: null,
+  });
+});
+
 test("the Management API example runs top to bottom", async () => {
   const owner = await signUpOverHttp(baseURL(), "readme");
   const { key } = await createKeyOverHttp(owner, [
