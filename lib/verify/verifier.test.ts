@@ -129,6 +129,33 @@ describe("Verifier", () => {
     expect((await verifier.verify({ key, clientIp: undefined })).ok).toBe(true);
   });
 
+  it("after a failed lookup, probes the store one lookup at a time; other misses fail at once", async () => {
+    const a = keyFor();
+    const b = keyFor();
+    const c = keyFor();
+    const { store, verifier } = setup({ ...a.records, ...b.records, ...c.records });
+    vi.mocked(store.findByHash).mockRejectedValueOnce(new Error("ECONNREFUSED"));
+    expect((await verifier.verify({ key: a.key, clientIp: undefined })).status).toBe(503);
+
+    // The store is down: the next miss probes it and hangs; a miss meanwhile is not held up.
+    let answer: (value: null) => void = () => {};
+    vi.mocked(store.findByHash).mockImplementationOnce(
+      () => new Promise<null>((resolve) => (answer = resolve)),
+    );
+    const probe = verifier.verify({ key: b.key, clientIp: undefined });
+    expect(await verifier.verify({ key: c.key, clientIp: undefined })).toMatchObject({
+      status: 503,
+      code: "verification_unavailable",
+    });
+    expect(store.findByHash).toHaveBeenCalledTimes(2);
+
+    // The probe answers: the store is back, and lookups go through again.
+    answer(null);
+    expect((await probe).ok).toBe(false);
+    expect((await verifier.verify({ key: c.key, clientIp: undefined })).ok).toBe(true);
+    expect(store.findByHash).toHaveBeenCalledTimes(3);
+  });
+
   it("limits per key: N allowed, N+1 refused", async () => {
     const { key, records } = keyFor({ rateLimitPerMinute: 3 });
     const { verifier } = setup(records);

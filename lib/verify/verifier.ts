@@ -79,6 +79,13 @@ export class Verifier {
     string,
     { epoch: number; promise: Promise<KeyRecord | null> }
   >();
+  /**
+   * Set by a failed lookup, cleared by the next one that succeeds. While it is set, one lookup at
+   * a time probes the store and every other miss fails closed at once, instead of each waiting
+   * out the lookup timeout on a database that is gone.
+   */
+  private storeDown = false;
+  private probing = false;
 
   constructor(private readonly deps: VerifierDeps) {
     this.cache = deps.cache ?? new KeyCache();
@@ -166,7 +173,12 @@ export class Verifier {
     const epoch = this.cache.epoch;
     const shared = this.inflight.get(hash);
     if (shared?.epoch === epoch) return shared.promise;
-    return this.fetch(hash, epoch);
+    if (!this.storeDown) return this.fetch(hash, epoch);
+    if (this.probing) throw new StoreUnavailableError(new Error("the key store is unreachable"));
+    this.probing = true;
+    return this.fetch(hash, epoch).finally(() => {
+      this.probing = false;
+    });
   }
 
   /** A lookup in the background; on failure the cached entry simply lives out its TTL. */
@@ -180,11 +192,13 @@ export class Verifier {
       epoch,
       promise: withTimeout(this.deps.store.findByHash(hash), this.deps.lookupTimeoutMs ?? 3000)
         .then((record) => {
+          this.storeDown = false;
           // An invalidation while this lookup ran may mean the record is already stale.
           if (this.cache.epoch === epoch) this.cache.set(hash, record);
           return record;
         })
         .catch((error) => {
+          this.storeDown = true;
           throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
         })
         .finally(() => {
