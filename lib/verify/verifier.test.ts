@@ -135,7 +135,9 @@ describe("Verifier", () => {
     const c = keyFor();
     const { store, verifier } = setup({ ...a.records, ...b.records, ...c.records });
     vi.mocked(store.findByHash).mockRejectedValueOnce(new Error("ECONNREFUSED"));
-    expect((await verifier.verify({ key: a.key, clientIp: undefined })).status).toBe(503);
+    expect(await verifier.verify({ key: a.key, clientIp: undefined })).toMatchObject({
+      status: 503,
+    });
 
     // The store is down: the next miss probes it and hangs; a miss meanwhile is not held up.
     let answer: (value: null) => void = () => {};
