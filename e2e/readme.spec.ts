@@ -35,6 +35,17 @@ test("every README block that calls the server is a checked example", () => {
   expect(unchecked.map((b) => b.code.slice(0, 80))).toEqual([]);
 });
 
+test("the /me example answers the key and its organization", async () => {
+  const owner = await signUpOverHttp(baseURL(), "readme");
+  const { key, id } = await createKeyOverHttp(owner, ["customers:read"], "Mine");
+  const run = runBash(fillPlaceholders(readmeExample("me").code, { KEY: key }, baseURL()));
+  expect(run.status, run.out).toBe(0);
+  expect(JSON.parse(run.out.trim())).toMatchObject({
+    key: { id, name: "Mine", environment: "live", scopes: ["customers:read"] },
+    organization: { name: owner.organization },
+  });
+});
+
 test("the verify example answers the decision for a key of the same organization", async () => {
   const owner = await signUpOverHttp(baseURL(), "readme");
   const { key: verifier } = await createKeyOverHttp(owner, ["keys:verify"]);
@@ -78,8 +89,12 @@ test("the Management API example runs top to bottom", async () => {
 
 test("the typed-client example revokes a key", async () => {
   const owner = await signUpOverHttp(baseURL(), "readme");
-  const { key } = await createKeyOverHttp(owner, ["api_keys:read", "api_keys:write"]);
-  const target = await createKeyOverHttp(owner, [], "Old deploy key");
+  const { key } = await createKeyOverHttp(owner, [
+    "api_keys:read",
+    "api_keys:write",
+    "customers:read",
+  ]);
+  const target = await createKeyOverHttp(owner, ["customers:read"], "Old deploy key");
   const code = fillPlaceholders(
     readmeExample("typed-client").code,
     { LK: key, ID: target.id },
@@ -94,7 +109,7 @@ test("the typed-client example revokes a key", async () => {
 test("the leak-report example contains the reported key", async () => {
   const owner = await signUpOverHttp(baseURL(), "readme");
   const { key: admin } = await createKeyOverHttp(owner, ["api_keys:read"]);
-  const leaked = await createKeyOverHttp(owner, [], "Committed by mistake");
+  const leaked = await createKeyOverHttp(owner, ["customers:read"], "Committed by mistake");
   const code = fillPlaceholders(
     readmeExample("leak-report").code,
     { LEAKED: leaked.key },
@@ -116,11 +131,15 @@ async function freePort(): Promise<number> {
 
 test("the webhook receiver example verifies a signed event", async () => {
   const owner = await signUpOverHttp(baseURL(), "readme");
-  const { key: admin } = await createKeyOverHttp(owner, ["api_keys:read", "api_keys:write"]);
+  const { key: admin } = await createKeyOverHttp(owner, [
+    "api_keys:read",
+    "api_keys:write",
+    "customers:read",
+  ]);
   const port = await freePort();
   const created = await owner.ctx.post("/api/v1/api-keys", {
     headers: { "x-api-key": admin },
-    data: { name: "Hooked", scopes: [], webhookUrl: `http://127.0.0.1:${port}/` },
+    data: { name: "Hooked", scopes: ["customers:read"], webhookUrl: `http://127.0.0.1:${port}/` },
   });
   expect(created.status()).toBe(201);
   const { id, webhookSecret } = (await created.json()) as { id: string; webhookSecret: string };

@@ -7,6 +7,8 @@ export type Member = {
   email: string;
   password: string;
   name: string;
+  /** The organization made at sign-up (absent for a member signed in without one). */
+  organization?: string;
   baseURL: string;
 };
 
