@@ -42,6 +42,8 @@ const CHECK_MS = 500;
 const FALL = 2;
 /** Requests of the mixed-load phase (20–40 s on 2 busy cores). */
 const MIXED_REQUESTS = 12_000;
+/** Requests of the kill phase; C is killed 4 s in. */
+const KILL_REQUESTS = 6000;
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
@@ -452,7 +454,7 @@ async function main() {
       url: `${LB}/api/v1/me`,
       key: victimKey.key,
       connections: 20,
-      amount: 6000,
+      amount: KILL_REQUESTS,
       during: async () => {
         await sleep(4000);
         killedAt = performance.now();
@@ -478,6 +480,9 @@ async function main() {
     const before = run.responses.filter((r) => r.t < killedAt && r.t > killedAt - 3000);
     const rateC = before.length / 3 / 3; // req/s of one instance in the 3 s before the kill
     const s = await settledStats(victimKey.id, run.ok);
+    // autocannon counts a request whose connection closed before its answer as made, and
+    // reports nothing for it: those are the sent requests that got neither answer nor error.
+    const unanswered = KILL_REQUESTS - run.responses.length - run.errorTimes.length;
     const lost = run.ok - s.successfulRequests;
     const lostBound = Math.ceil(rateC * (FLUSH_MS / 1000) * 1.5);
     results.kill = {
@@ -488,6 +493,8 @@ async function main() {
       lastErrorMs: last,
       statuses: run.statuses,
       socketErrors: run.errorTimes.length,
+      unanswered,
+      timeouts: run.errors,
       seen2xx: run.ok,
       recorded: s.successfulRequests,
       lost,
@@ -505,9 +512,11 @@ async function main() {
     row({
       section: "failure",
       metric: "  error responses, and when (ms after the kill)",
-      value: bad.length
-        ? `${bad.length} (${JSON.stringify(tally(run.responses.filter((r) => r.status >= 300).map((r) => r.status)))}, ${run.errorTimes.length} socket) from +${fmt(first)} to +${fmt(last)}`
-        : "none",
+      value: `${
+        bad.length
+          ? `${bad.length} (${JSON.stringify(tally(run.responses.filter((r) => r.status >= 300).map((r) => r.status)))}, ${run.errorTimes.length} socket) from +${fmt(first)} to +${fmt(last)}`
+          : "none"
+      }${unanswered ? `; ${unanswered} requests cut with their connection, unanswered` : ""}`,
       target: "only until DOWN",
       met: inWindow,
     });
