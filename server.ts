@@ -16,6 +16,7 @@ import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
 import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
 import { guardRequests } from "./lib/net/guard";
 import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
+import { keepConnectionsLongerThanBalancers } from "./lib/net/keep-alive";
 import { exitOnSignals } from "./lib/shutdown";
 import { verifyFastPath } from "./lib/verify/fast-path";
 import { startWebhookWorker } from "./lib/webhooks/runtime";
@@ -76,6 +77,7 @@ async function main() {
       });
     }),
   );
+  keepConnectionsLongerThanBalancers(server);
   // Before Next sees a request: bodies over 1 MiB (413, unread) and methods it cannot route.
   guardRequests(server);
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {

@@ -29,6 +29,7 @@ declare module "autocannon" {
       event: "response",
       listener: (client: unknown, status: number, bytes: number, ms: number) => void,
     ): void;
+    on(event: "reqError", listener: (error: Error) => void): void;
   };
   function autocannon(options: Options): Instance;
   export default autocannon;

@@ -101,14 +101,38 @@ export async function closeDb(): Promise<void> {
   await client?.close();
 }
 
-/** Applies the committed migrations in drizzle/ to the given (or the process) client. */
+/** Any fixed number, the same in every instance: the advisory lock the migrations run under. */
+export const MIGRATION_LOCK_ID = 7_236_410_915;
+
+/**
+ * Applies the committed migrations in drizzle/ to the given (or the process) client. On
+ * PostgreSQL several instances may start at once against one database: drizzle's migrator takes
+ * no lock (its `create schema/table if not exists` and the migrations themselves race), so it runs
+ * under a session advisory lock held on a connection of its own. Whoever waits reads the
+ * migrations the first one recorded, and applies nothing.
+ */
 export async function migrateDatabase(client: DbClient = getClient()): Promise<void> {
   if (client.kind === "pglite") {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     await migrate(drizzlePglite({ client: client.pg }), { migrationsFolder });
-  } else {
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    return;
+  }
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  // Its own connection: the pool may have a single one, which the migrator needs.
+  const lock = postgres({
+    ...client.sql.options,
+    max: 1,
+    idle_timeout: null,
+    max_lifetime: null,
+    fetch_types: false,
+  } as unknown as postgres.Options<Record<string, never>>);
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     await migrate(drizzlePostgres({ client: client.sql }), { migrationsFolder });
+  } finally {
+    // Ending the session releases the lock, also when the unlock itself cannot be sent.
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
+    await lock.end({ timeout: 5 });
   }
 }
 

@@ -13,15 +13,32 @@ export { RateLimiterRes };
 
 const redisHolder = processGlobal("redis", () => ({ client: undefined as Redis | undefined }));
 
-/** The process's Redis client for REDIS_URL, or undefined when limits stay in memory. */
-export function getRedis(url: string | undefined = env().REDIS_URL): Redis | undefined {
-  if (!url) return undefined;
-  redisHolder.client ??= new Redis(url, {
-    enableOfflineQueue: false,
+/**
+ * A client for the shared limits. During its first connection attempt, commands wait in
+ * ioredis's queue: an instance's first requests after a start are then counted in Redis with
+ * every other instance's, not let through by the in-memory fallback of a client that is merely
+ * still connecting. Once that attempt has succeeded or failed, a missing Redis fails fast and the
+ * fallback limits in memory rather than holding requests in a queue.
+ */
+export function connectRedis(url: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     lazyConnect: false,
   });
+  const failFast = () => {
+    client.options.enableOfflineQueue = false;
+  };
+  client.once("ready", failFast);
+  client.once("error", failFast);
+  return client;
+}
+
+/** The process's Redis client for REDIS_URL, or undefined when limits stay in memory. */
+export function getRedis(url: string | undefined = env().REDIS_URL): Redis | undefined {
+  if (!url) return undefined;
+  redisHolder.client ??= connectRedis(url);
   return redisHolder.client;
 }
 

@@ -9,9 +9,10 @@ export type Answer = number | { status: number; headers?: Record<string, string>
 /**
  * A real HTTP endpoint on 127.0.0.1 that records what it receives. `answer` picks each response
  * (by request number, from 0); 200 by default. Requests answered with "hang" stay open until the
- * client gives up or the receiver is closed; `hanging()` counts those still open.
+ * client gives up or the receiver is closed; `hanging()` counts those still open. `port` 0 picks
+ * a free one.
  */
-export async function startReceiver(answer: (n: number) => Answer = () => 200) {
+export async function startReceiver(answer: (n: number) => Answer = () => 200, port = 0) {
   const received: Received[] = [];
   const open = new Set<ServerResponse>();
   let count = 0;
@@ -35,11 +36,11 @@ export async function startReceiver(answer: (n: number) => Answer = () => 200) {
       res.end("ok");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    port,
+    url: `http://127.0.0.1:${bound}/hooks`,
+    port: bound,
     received,
     hanging: () => open.size,
     close: () =>

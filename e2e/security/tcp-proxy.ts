@@ -8,8 +8,15 @@ export type TcpProxy = {
   close: () => Promise<void>;
 };
 
-/** A TCP relay in front of a real service, so a test can take it away and bring it back. */
-export function tcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
+/**
+ * A TCP relay in front of a real service, so a test can take it away and bring it back. It
+ * listens on `listenPort` (any free port when 0).
+ */
+export function tcpProxy(
+  targetPort: number,
+  targetHost = "127.0.0.1",
+  listenPort = 0,
+): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepting = true;
   const server = createServer((client) => {
@@ -28,7 +35,7 @@ export function tcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<
     client.pipe(upstream).pipe(client);
   });
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(listenPort, "127.0.0.1", () => {
       const address = server.address();
       resolve({
         port: typeof address === "object" && address ? address.port : 0,
