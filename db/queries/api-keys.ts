@@ -7,6 +7,7 @@ import {
   gt,
   ilike,
   inArray,
+  isNotNull,
   isNull,
   lte,
   ne,
@@ -16,8 +17,8 @@ import {
 } from "drizzle-orm";
 import { type Db, notify, type Tx } from "@/db";
 import { KEY_DISPLAY_STATUSES } from "@/db/enums";
-import { apiKeys } from "@/db/schema";
-import { EXPIRING_SOON_DAYS } from "@/lib/keys/status";
+import { EXPIRING_SOON_DAYS } from "@/db/key-status";
+import { apiKeys, type KeyEnvironment } from "@/db/schema";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
 export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
@@ -63,7 +64,7 @@ export type KeyListQuery = {
 };
 
 // The SQL twin of effectiveStatus() in lib/keys/status.ts: revoked, then expired, then the rest.
-export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
+function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
   const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`));
   switch (status) {
     case "active":
@@ -88,6 +89,36 @@ export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** What either key listing (the keys page, the management API) may filter on. */
+export type KeyFilters = {
+  status?: KeyListQuery["status"];
+  environment?: KeyEnvironment;
+  /** Milliseconds from now. */
+  expiringWithin?: number;
+  q?: string;
+};
+
+/** The organization's keys that pass every filter given: the one WHERE of both listings. */
+export function keyFilters(organizationId: string, filters: KeyFilters): SQL | undefined {
+  return and(
+    eq(apiKeys.organizationId, organizationId),
+    statusFilter(filters.status),
+    filters.environment ? eq(apiKeys.environment, filters.environment) : undefined,
+    filters.expiringWithin !== undefined
+      ? and(
+          ne(apiKeys.status, "revoked"),
+          isNotNull(apiKeys.expiresAt),
+          gt(apiKeys.expiresAt, sql`now()`),
+          lte(
+            apiKeys.expiresAt,
+            sql`now() + make_interval(secs => ${filters.expiringWithin / 1000})`,
+          ),
+        )
+      : undefined,
+    filters.q ? ilike(apiKeys.name, `%${escapeLike(filters.q)}%`) : undefined,
+  );
+}
+
 /** How far the keys list counts; beyond it the list says "1,000+ keys". */
 export const KEY_COUNT_CAP = 1000;
 
@@ -95,11 +126,7 @@ export const KEY_COUNT_CAP = 1000;
 export async function listKeys(db: Db, organizationId: string, query: KeyListQuery = {}) {
   const size = Math.min(Math.max(query.size ?? 20, 1), 100);
   const page = Math.max(query.page ?? 1, 1);
-  const where = and(
-    eq(apiKeys.organizationId, organizationId),
-    statusFilter(query.status),
-    query.q ? ilike(apiKeys.name, `%${escapeLike(query.q)}%`) : undefined,
-  );
+  const where = keyFilters(organizationId, { status: query.status, q: query.q });
   const dir = query.dir ?? (query.sort === "name" ? "asc" : "desc");
   const order = dir === "asc" ? asc : desc;
   const orderBy =
