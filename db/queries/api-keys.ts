@@ -213,3 +213,103 @@ export async function recentlyLeakedKeys(db: Db, organizationId: string) {
     .orderBy(desc(apiKeys.leakedAt))
     .limit(20);
 }
+
+/** A key of the organization as the rows below return it after a write (hash included). */
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+type ApiKeyChange = Partial<Omit<typeof apiKeys.$inferInsert, "id" | "organizationId">>;
+
+/**
+ * The whole row of one of the organization's keys, locked FOR UPDATE until the transaction ends
+ * (a roll copies fields the listing columns leave out, such as the webhook secret).
+ */
+export async function lockKeyRowForUpdate(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+): Promise<ApiKeyRow | null> {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)))
+    .for("update");
+  return row ?? null;
+}
+
+/** What an acting key holds and whether it still works, read in the caller's transaction. */
+export async function keyScopesAndStatus(tx: Tx, organizationId: string, id: string) {
+  const [row] = await tx
+    .select({ scopes: apiKeys.scopes, status: apiKeys.status, expiresAt: apiKeys.expiresAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)));
+  return row ?? null;
+}
+
+export async function insertApiKey(
+  tx: Tx,
+  organizationId: string,
+  values: Omit<typeof apiKeys.$inferInsert, "id" | "organizationId">,
+): Promise<ApiKeyRow> {
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({ ...values, organizationId })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+/** Changes one of the organization's keys; the row as it is now, or null when there is none. */
+export async function updateApiKey(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  change: ApiKeyChange,
+): Promise<ApiKeyRow | null> {
+  const [row] = await tx
+    .update(apiKeys)
+    .set(change)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+/** Makes the same change to several of the organization's keys. */
+export async function updateApiKeys(
+  tx: Tx,
+  organizationId: string,
+  ids: readonly string[],
+  change: ApiKeyChange,
+): Promise<void> {
+  await tx
+    .update(apiKeys)
+    .set(change)
+    .where(and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, [...ids])));
+}
+
+/**
+ * Keys with these hashes not yet reported as leaked, in whatever organization: a leak report
+ * names keys by hash only, and each match is then handled inside its own organization.
+ */
+export function unleakedKeysByHash(db: Db, hashes: readonly string[]) {
+  return db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.hash, [...hashes]), isNull(apiKeys.leakedAt)));
+}
+
+/**
+ * The organization's active, unexpired keys unused since `cutoff`: not used (or, never used, not
+ * created) since then and not changed since then either.
+ */
+export function idleActiveKeys(tx: Tx, organizationId: string, cutoff: Date, now: Date) {
+  return tx
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.organizationId, organizationId),
+        eq(apiKeys.status, "active"),
+        sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff.toISOString()}::timestamptz`,
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+      ),
+    );
+}
