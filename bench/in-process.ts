@@ -1,8 +1,8 @@
 /** In-process measurements: the verifier beside its floor and baselines, memory, dashboard queries. */
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { keysPageData } from "@/app/(app)/settings/api-keys/data";
 import type { Db, DbClient } from "@/db";
+import { keysPageData } from "@/db/queries/keys-page";
 import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeys, organizations } from "@/db/schema";
 import { KeyCache } from "@/lib/verify/cache";

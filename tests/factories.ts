@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { memberships, organizations, type Role, users } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, createKey } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { createKey } from "@/lib/keys/service/create";
 
 // A fixed argon2id hash is enough where the password is never checked.
 const FAKE_HASH =

@@ -7,6 +7,7 @@ import {
   gt,
   ilike,
   inArray,
+  isNotNull,
   isNull,
   lte,
   ne,
@@ -16,8 +17,8 @@ import {
 } from "drizzle-orm";
 import { type Db, notify, type Tx } from "@/db";
 import { KEY_DISPLAY_STATUSES } from "@/db/enums";
-import { apiKeys } from "@/db/schema";
-import { EXPIRING_SOON_DAYS } from "@/lib/keys/status";
+import { EXPIRING_SOON_DAYS } from "@/db/key-status";
+import { apiKeys, type KeyEnvironment } from "@/db/schema";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
 export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
@@ -63,7 +64,7 @@ export type KeyListQuery = {
 };
 
 // The SQL twin of effectiveStatus() in lib/keys/status.ts: revoked, then expired, then the rest.
-export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
+function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
   const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`));
   switch (status) {
     case "active":
@@ -88,6 +89,36 @@ export function statusFilter(status: KeyListQuery["status"]): SQL | undefined {
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** What either key listing (the keys page, the management API) may filter on. */
+export type KeyFilters = {
+  status?: KeyListQuery["status"];
+  environment?: KeyEnvironment;
+  /** Milliseconds from now. */
+  expiringWithin?: number;
+  q?: string;
+};
+
+/** The organization's keys that pass every filter given: the one WHERE of both listings. */
+export function keyFilters(organizationId: string, filters: KeyFilters): SQL | undefined {
+  return and(
+    eq(apiKeys.organizationId, organizationId),
+    statusFilter(filters.status),
+    filters.environment ? eq(apiKeys.environment, filters.environment) : undefined,
+    filters.expiringWithin !== undefined
+      ? and(
+          ne(apiKeys.status, "revoked"),
+          isNotNull(apiKeys.expiresAt),
+          gt(apiKeys.expiresAt, sql`now()`),
+          lte(
+            apiKeys.expiresAt,
+            sql`now() + make_interval(secs => ${filters.expiringWithin / 1000})`,
+          ),
+        )
+      : undefined,
+    filters.q ? ilike(apiKeys.name, `%${escapeLike(filters.q)}%`) : undefined,
+  );
+}
+
 /** How far the keys list counts; beyond it the list says "1,000+ keys". */
 export const KEY_COUNT_CAP = 1000;
 
@@ -95,11 +126,7 @@ export const KEY_COUNT_CAP = 1000;
 export async function listKeys(db: Db, organizationId: string, query: KeyListQuery = {}) {
   const size = Math.min(Math.max(query.size ?? 20, 1), 100);
   const page = Math.max(query.page ?? 1, 1);
-  const where = and(
-    eq(apiKeys.organizationId, organizationId),
-    statusFilter(query.status),
-    query.q ? ilike(apiKeys.name, `%${escapeLike(query.q)}%`) : undefined,
-  );
+  const where = keyFilters(organizationId, { status: query.status, q: query.q });
   const dir = query.dir ?? (query.sort === "name" ? "asc" : "desc");
   const order = dir === "asc" ? asc : desc;
   const orderBy =
@@ -185,4 +212,104 @@ export async function recentlyLeakedKeys(db: Db, organizationId: string) {
     )
     .orderBy(desc(apiKeys.leakedAt))
     .limit(20);
+}
+
+/** A key of the organization as the rows below return it after a write (hash included). */
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+type ApiKeyChange = Partial<Omit<typeof apiKeys.$inferInsert, "id" | "organizationId">>;
+
+/**
+ * The whole row of one of the organization's keys, locked FOR UPDATE until the transaction ends
+ * (a roll copies fields the listing columns leave out, such as the webhook secret).
+ */
+export async function lockKeyRowForUpdate(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+): Promise<ApiKeyRow | null> {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)))
+    .for("update");
+  return row ?? null;
+}
+
+/** What an acting key holds and whether it still works, read in the caller's transaction. */
+export async function keyScopesAndStatus(tx: Tx, organizationId: string, id: string) {
+  const [row] = await tx
+    .select({ scopes: apiKeys.scopes, status: apiKeys.status, expiresAt: apiKeys.expiresAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)));
+  return row ?? null;
+}
+
+export async function insertApiKey(
+  tx: Tx,
+  organizationId: string,
+  values: Omit<typeof apiKeys.$inferInsert, "id" | "organizationId">,
+): Promise<ApiKeyRow> {
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({ ...values, organizationId })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+/** Changes one of the organization's keys; the row as it is now, or null when there is none. */
+export async function updateApiKey(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  change: ApiKeyChange,
+): Promise<ApiKeyRow | null> {
+  const [row] = await tx
+    .update(apiKeys)
+    .set(change)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+/** Makes the same change to several of the organization's keys. */
+export async function updateApiKeys(
+  tx: Tx,
+  organizationId: string,
+  ids: readonly string[],
+  change: ApiKeyChange,
+): Promise<void> {
+  await tx
+    .update(apiKeys)
+    .set(change)
+    .where(and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, [...ids])));
+}
+
+/**
+ * Keys with these hashes not yet reported as leaked, in whatever organization: a leak report
+ * names keys by hash only, and each match is then handled inside its own organization.
+ */
+export function unleakedKeysByHash(db: Db, hashes: readonly string[]) {
+  return db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, hash: apiKeys.hash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.hash, [...hashes]), isNull(apiKeys.leakedAt)));
+}
+
+/**
+ * The organization's active, unexpired keys unused since `cutoff`: not used (or, never used, not
+ * created) since then and not changed since then either.
+ */
+export function idleActiveKeys(tx: Tx, organizationId: string, cutoff: Date, now: Date) {
+  return tx
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.organizationId, organizationId),
+        eq(apiKeys.status, "active"),
+        sql`greatest(coalesce(${apiKeys.lastUsedAt}, ${apiKeys.createdAt}), ${apiKeys.updatedAt}) < ${cutoff.toISOString()}::timestamptz`,
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+      ),
+    );
 }

@@ -1,9 +1,9 @@
 /** The organization's overview: key counts, traffic across all keys, keys that need attention. */
 import { and, asc, count, desc, eq, gt, isNull, lte, ne, or, sql, sum } from "drizzle-orm";
 import type { Db } from "@/db";
+import { countByStatus, EXPIRING_SOON_MS, type StatusCounts } from "@/db/key-status";
 import { usageBetween } from "@/db/queries/usage-rollup";
 import { apiKeys } from "@/db/schema";
-import { countByStatus, EXPIRING_SOON_MS, type StatusCounts } from "@/lib/keys/status";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

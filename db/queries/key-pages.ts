@@ -1,7 +1,7 @@
 /** Keyset-paginated reads for the management API, org-scoped by signature. */
-import { and, desc, eq, gt, ilike, isNotNull, lte, ne, type SQLWrapper, sql } from "drizzle-orm";
+import { and, desc, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { escapeLike, keyListColumns, statusFilter } from "@/db/queries/api-keys";
+import { type KeyFilters, keyFilters, keyListColumns } from "@/db/queries/api-keys";
 import { apiKeys } from "@/db/schema";
 
 export type Keyset = { t: string; i: string };
@@ -10,12 +10,8 @@ export type Keyset = { t: string; i: string };
 export const preciseTime = (column: SQLWrapper) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-export type KeyPageFilters = {
+export type KeyPageFilters = Omit<KeyFilters, "status"> & {
   status?: "active" | "disabled" | "revoked" | "expired";
-  environment?: "live" | "test";
-  /** Milliseconds from now. */
-  expiringWithin?: number;
-  q?: string;
 };
 
 /**
@@ -33,21 +29,7 @@ export async function keyPage(
     .from(apiKeys)
     .where(
       and(
-        eq(apiKeys.organizationId, organizationId),
-        statusFilter(filters.status),
-        filters.environment ? eq(apiKeys.environment, filters.environment) : undefined,
-        filters.expiringWithin !== undefined
-          ? and(
-              ne(apiKeys.status, "revoked"),
-              isNotNull(apiKeys.expiresAt),
-              gt(apiKeys.expiresAt, sql`now()`),
-              lte(
-                apiKeys.expiresAt,
-                sql`now() + make_interval(secs => ${filters.expiringWithin / 1000})`,
-              ),
-            )
-          : undefined,
-        filters.q ? ilike(apiKeys.name, `%${escapeLike(filters.q)}%`) : undefined,
+        keyFilters(organizationId, filters),
         page.after
           ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${page.after.t}::timestamptz, ${page.after.i}::uuid)`
           : undefined,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { DEFAULT_POLICY, type KeyPolicy } from "@/db/key-policy";
 import { keyPolicies } from "@/db/schema";
-import { DEFAULT_POLICY, type KeyPolicy } from "@/lib/keys/policy";
 
 const policyColumns = {
   maxLifetimeDays: keyPolicies.maxLifetimeDays,

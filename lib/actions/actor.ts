@@ -1,5 +1,5 @@
 import type { OrgContext } from "@/lib/auth/session";
-import type { Actor } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
 
 /** Who the audit trail names for a change made from the settings pages. */
 export function actorOf(ctx: OrgContext): Actor {

@@ -7,7 +7,7 @@ import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { createKeyFormSchema } from "@/lib/keys/schemas";
-import { createKey } from "@/lib/keys/service";
+import { createKey } from "@/lib/keys/service/create";
 
 /** Creates a key. The full key is in this response only: it is never stored or shown again. */
 export const createApiKey = orgAction(

@@ -4,12 +4,12 @@ import { actorOf } from "@/lib/actions/actor";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema, keyIdsSchema } from "@/lib/keys/schemas";
+import { KeyServiceError } from "@/lib/keys/service/errors";
 import {
   changeKeyStatus,
-  KeyServiceError,
   type StatusChange,
   type StatusChangeResult,
-} from "@/lib/keys/service";
+} from "@/lib/keys/service/status";
 
 /** Runs a key-service call, turning its expected failures into action errors. */
 export async function runKeyService<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@ import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-acti
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema } from "@/lib/keys/schemas";
-import { regenerateWebhookSecret as regenerate } from "@/lib/keys/service";
+import { regenerateWebhookSecret as regenerate } from "@/lib/keys/service/webhook-secret";
 
 /** A new signing secret for the key's webhook, returned once; the old one stops signing now. */
 export const regenerateWebhookSecret = orgAction(

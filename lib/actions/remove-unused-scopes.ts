@@ -7,7 +7,8 @@ import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-acti
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema } from "@/lib/keys/schemas";
-import { KeyServiceError, updateKey } from "@/lib/keys/service";
+import { KeyServiceError } from "@/lib/keys/service/errors";
+import { updateKey } from "@/lib/keys/service/update";
 import type { Scope } from "@/lib/scopes";
 
 /** Narrows a key to the scopes its requests needed in the last 30 days (read on the server). */

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { executeRows, getDb } from "@/db";
 import { rollApiKey } from "@/lib/actions/roll-api-key";
-import { updateKeyPolicy } from "@/lib/keys/service";
+import { updateKeyPolicy } from "@/lib/keys/service/policy";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";

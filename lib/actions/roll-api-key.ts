@@ -8,7 +8,7 @@ import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
-import { rollKey } from "@/lib/keys/service";
+import { rollKey } from "@/lib/keys/service/roll";
 
 const schema = z.object({
   id: z.uuid("Unknown key."),

@@ -7,7 +7,7 @@ import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-acti
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { webhookUrlSchema } from "@/lib/keys/schemas";
-import { updateKey } from "@/lib/keys/service";
+import { updateKey } from "@/lib/keys/service/update";
 
 const schema = z.object({
   id: z.uuid("Unknown key."),

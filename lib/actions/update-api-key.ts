@@ -6,7 +6,7 @@ import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-acti
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { updateKeyFormSchema } from "@/lib/keys/schemas";
-import { updateKey } from "@/lib/keys/service";
+import { updateKey } from "@/lib/keys/service/update";
 
 /**
  * Saves a key's settings form (also usable straight from useActionState, so the form works

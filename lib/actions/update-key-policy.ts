@@ -6,7 +6,7 @@ import { actorOf } from "@/lib/actions/actor";
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyPolicyFormSchema } from "@/lib/keys/policy";
-import { updateKeyPolicy as savePolicy } from "@/lib/keys/service";
+import { updateKeyPolicy as savePolicy } from "@/lib/keys/service/policy";
 
 /** Saves the organization's key policy (owners and admins), with an audit row. */
 export const updateKeyPolicy = orgAction(

@@ -10,12 +10,10 @@ import * as keyRoute from "@/app/api/v1/api-keys/[id]/route";
 import * as keysRoute from "@/app/api/v1/api-keys/route";
 import { executeRows, getDb } from "@/db";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import {
-  type Actor,
-  changeKeyStatus,
-  regenerateWebhookSecret,
-  updateKeyPolicy,
-} from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { updateKeyPolicy } from "@/lib/keys/service/policy";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { regenerateWebhookSecret } from "@/lib/keys/service/webhook-secret";
 import type { Scope } from "@/lib/scopes";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";

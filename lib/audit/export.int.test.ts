@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { GET as exportCsv } from "@/app/(app)/settings/audit-log/export/route";
 import { getDb } from "@/db";
-import { createKey } from "@/lib/keys/service";
+import { createKey } from "@/lib/keys/service/create";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";

@@ -14,13 +14,11 @@ import { generateApiKey } from "@/lib/keys/format";
 import { settleLeakReports } from "@/lib/keys/leak-intake";
 import type { KeyPolicy } from "@/lib/keys/policy";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import {
-  type Actor,
-  disableIdleKeys,
-  KeyServiceError,
-  updateKeyPolicy as savePolicy,
-  updateKey,
-} from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { KeyServiceError } from "@/lib/keys/service/errors";
+import { disableIdleKeys } from "@/lib/keys/service/idle";
+import { updateKeyPolicy as savePolicy } from "@/lib/keys/service/policy";
+import { updateKey } from "@/lib/keys/service/update";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";

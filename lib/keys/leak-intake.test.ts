@@ -3,7 +3,7 @@ import type { LeakCandidate } from "./leaks";
 
 const { applyLeakReport } = vi.hoisted(() => ({ applyLeakReport: vi.fn() }));
 vi.mock("@/db", () => ({ getDb: () => "db" }));
-vi.mock("@/lib/keys/service", () => ({ applyLeakReport }));
+vi.mock("@/lib/keys/service/leak", () => ({ applyLeakReport }));
 
 const { queueLeakReport, settleLeakReports } = await import("./leak-intake");
 

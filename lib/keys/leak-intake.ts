@@ -5,7 +5,7 @@
 import { getDb } from "@/db";
 import { processGlobal } from "@/db/process-global";
 import { errorSummary, type LeakCandidate } from "@/lib/keys/leaks";
-import { applyLeakReport } from "@/lib/keys/service";
+import { applyLeakReport } from "@/lib/keys/service/leak";
 import { onShutdown } from "@/lib/shutdown";
 
 const queue = processGlobal("leakIntake", () => {

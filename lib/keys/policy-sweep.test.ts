@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const { disableIdleKeys } = vi.hoisted(() => ({ disableIdleKeys: vi.fn() }));
 vi.mock("@/db", () => ({ getDb: () => "db" }));
-vi.mock("@/lib/keys/service", () => ({ disableIdleKeys }));
+vi.mock("@/lib/keys/service/idle", () => ({ disableIdleKeys }));
 
 const { startKeyPolicySweep } = await import("./policy-sweep");
 

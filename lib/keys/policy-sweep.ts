@@ -3,7 +3,7 @@
  * only ever moves active keys that are idle right now), so several instances may run it at once.
  */
 import { getDb } from "@/db";
-import { disableIdleKeys } from "@/lib/keys/service";
+import { disableIdleKeys } from "@/lib/keys/service/idle";
 
 export function startKeyPolicySweep(options: {
   intervalMs: number;

@@ -3,24 +3,11 @@
  * runs before a key is created or changed. Pure: the caller loads the policy and passes the clock.
  */
 import { z } from "zod";
+import type { KeyPolicy } from "@/db/key-policy";
 import type { KeyEnvironment, LeakAction } from "@/db/schema";
 import { allowsEveryPublicAddress } from "@/lib/net/ip";
 
-export type KeyPolicy = {
-  /** Keys may live at most this many days from creation (or from a roll); null = no limit. */
-  maxLifetimeDays: number | null;
-  requireAllowedIpsForLive: boolean;
-  /** Keys unused for this many days are disabled by the idle sweep; null = never. */
-  disableUnusedAfterDays: number | null;
-  leakAction: LeakAction;
-};
-
-export const DEFAULT_POLICY: KeyPolicy = {
-  maxLifetimeDays: null,
-  requireAllowedIpsForLive: false,
-  disableUnusedAfterDays: null,
-  leakAction: "disable",
-};
+export { DEFAULT_POLICY, type KeyPolicy } from "@/db/key-policy";
 
 export const MAX_LIFETIME_CHOICES = [30, 90, 180, 365] as const;
 export const UNUSED_CHOICES = [30, 60, 90] as const;

@@ -4,17 +4,15 @@ import { getDb } from "@/db";
 import { apiKeys, auditLogs, webhookDeliveries } from "@/db/schema";
 import { hashApiKey } from "@/lib/keys/format";
 import type { KeyPolicy } from "@/lib/keys/policy";
-import {
-  type Actor,
-  applyLeakReport,
-  changeKeyStatus,
-  createKey,
-  disableIdleKeys,
-  regenerateWebhookSecret,
-  rollKey,
-  updateKey,
-  updateKeyPolicy,
-} from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { createKey } from "@/lib/keys/service/create";
+import { disableIdleKeys } from "@/lib/keys/service/idle";
+import { applyLeakReport } from "@/lib/keys/service/leak";
+import { updateKeyPolicy } from "@/lib/keys/service/policy";
+import { rollKey } from "@/lib/keys/service/roll";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { updateKey } from "@/lib/keys/service/update";
+import { regenerateWebhookSecret } from "@/lib/keys/service/webhook-secret";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 

@@ -4,7 +4,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as me } from "@/app/api/v1/me/route";
 import { getDb } from "@/db";
-import { createKey } from "@/lib/keys/service";
+import { createKey } from "@/lib/keys/service/create";
 import { withClientIp } from "@/lib/net/client-ip-listener";
 import { type IpRange, parseIpAllowlist } from "@/lib/net/ip";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";

@@ -17,7 +17,9 @@ import {
 } from "@/db";
 import { apiKeys, apiKeyUsage } from "@/db/schema";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { type Actor, changeKeyStatus, updateKey } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { updateKey } from "@/lib/keys/service/update";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { call } from "@/tests/api";

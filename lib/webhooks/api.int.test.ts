@@ -9,7 +9,7 @@ import { createApiKey } from "@/lib/actions/create-api-key";
 import { regenerateWebhookSecret } from "@/lib/actions/regenerate-webhook-secret";
 import { sendTestWebhook } from "@/lib/actions/send-test-webhook";
 import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
-import type { Actor } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
 import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
 import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";

@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { executeRows, getDb } from "@/db";
 import { claimDueDeliveries } from "@/db/queries/webhooks";
 import { webhookDeliveries } from "@/db/schema";
-import { type Actor, changeKeyStatus, updateKey } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { updateKey } from "@/lib/keys/service/update";
 import { UsageBuffer } from "@/lib/verify/usage";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
 import { webhookDeliveries } from "@/db/schema";
-import type { Actor } from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { startReceiver } from "@/tests/webhook-receiver";

@@ -3,14 +3,12 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { executeRows, getDb } from "@/db";
 import { webhookDeliveries } from "@/db/schema";
 import { hashApiKey } from "@/lib/keys/format";
-import {
-  type Actor,
-  applyLeakReport,
-  changeKeyStatus,
-  createKey,
-  rollKey,
-  updateKey,
-} from "@/lib/keys/service";
+import type { Actor } from "@/lib/keys/service/audit";
+import { createKey } from "@/lib/keys/service/create";
+import { applyLeakReport } from "@/lib/keys/service/leak";
+import { rollKey } from "@/lib/keys/service/roll";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { updateKey } from "@/lib/keys/service/update";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey, keyInput } from "@/tests/factories";
 

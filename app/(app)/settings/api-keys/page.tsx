@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { KEY_SORTS, KEY_STATUS_FILTERS } from "@/db/queries/api-keys";
+import { keysPageData } from "@/db/queries/keys-page";
 import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
@@ -20,7 +21,6 @@ import { CreateKeyDialog } from "./_components/create-key-dialog";
 import { ExpiryBanner } from "./_components/expiry-banner";
 import { type KeyRowView, KeysTable } from "./_components/keys-table";
 import { LeakBanner } from "./_components/leak-banner";
-import { keysPageData } from "./data";
 
 export const metadata: Metadata = { title: "API & Integrations" };
 

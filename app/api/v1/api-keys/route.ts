@@ -7,7 +7,7 @@ import { methodsNotAllowed } from "@/lib/api/methods";
 import { json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
 import { createApiKeyBody, listApiKeysQuery } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
-import { createKey } from "@/lib/keys/service";
+import { createKey } from "@/lib/keys/service/create";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 export const GET = withApiKey(

@@ -5,7 +5,8 @@ import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
 import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route";
 import { updateApiKeyBody } from "@/lib/api/schemas";
-import { changeKeyStatus, updateKey } from "@/lib/keys/service";
+import { changeKeyStatus } from "@/lib/keys/service/status";
+import { updateKey } from "@/lib/keys/service/update";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 type Params = { id: string };
@@ -29,7 +30,7 @@ export const PATCH = withApiKey<Params>(
     if (!id) return notFound();
     const body = await parseJsonBody(request, updateApiKeyBody);
     if (!body.ok) return body.response;
-    // Which keys this key may change, and how, is decided on the locked row (lib/keys/service.ts).
+    // Which keys this key may change, and how, is decided on the locked row (lib/keys/service/).
     const actor = await keyActor(ctx);
     const result = await serviceCall(() => updateKey(getDb(), actor, id, body.data));
     if (!result.ok) return result.response;

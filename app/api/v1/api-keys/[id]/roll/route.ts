@@ -5,7 +5,7 @@ import { methodsNotAllowed } from "@/lib/api/methods";
 import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route";
 import { rollApiKeyBody } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
-import { rollKey } from "@/lib/keys/service";
+import { rollKey } from "@/lib/keys/service/roll";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 /** A new key in place of this one; the old key works until the grace period ends. */
