@@ -45,6 +45,8 @@ type Change = {
   /** Brings the key to where the change applies (before anything is observed). */
   prepare?: (key: { id: string; key: string }) => Promise<unknown>;
   run: (key: { id: string; key: string }) => Promise<unknown>;
+  /** A leak report contains each key on its own: a key's failure is logged, not thrown. */
+  logsFailure?: boolean;
 };
 const changes: Change[] = [
   { event: "key.updated", run: (k) => updateKey(getDb(), actor, k.id, { name: "Renamed" }) },
@@ -59,6 +61,7 @@ const changes: Change[] = [
   {
     event: "key.leaked",
     run: (k) => applyLeakReport(getDb(), [{ hash: hashApiKey(k.key), url: null, source: "test" }]),
+    logsFailure: true,
   },
 ];
 
@@ -113,9 +116,19 @@ describe("webhook outbox", () => {
         for each row execute function refuse_outbox()`,
     );
     const before = await state();
-    for (const [i, change] of changes.entries()) {
-      const key = keys[i] as (typeof keys)[number];
-      expect(await failure(change.run(key)), change.event).toMatch(/outbox insert refused/);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      for (const [i, change] of changes.entries()) {
+        const key = keys[i] as (typeof keys)[number];
+        if (change.logsFailure) {
+          expect(await change.run(key), change.event).toEqual([]);
+          expect(logged.mock.calls.flat().join(" "), change.event).toMatch(/outbox insert refused/);
+        } else {
+          expect(await failure(change.run(key)), change.event).toMatch(/outbox insert refused/);
+        }
+      }
+    } finally {
+      logged.mockRestore();
     }
     expect(
       await failure(createKey(getDb(), actor, keyInput({ name: "New", webhookUrl: URL }), "lk")),
