@@ -206,6 +206,29 @@ describe("webhook events of key hygiene", () => {
       type: "key.leaked",
       data: { keyId: leaky.id, organizationId: org.org.id, source: "gitleaks", policy: "disable" },
     });
+    // The status change it caused is announced like any other, once.
+    const leakDisabled = (await eventsOf(leaky.id)).filter((e) => e.type === "key.disabled");
+    expect(leakDisabled).toHaveLength(1);
+    expect(leakDisabled[0]?.payload).toMatchObject({
+      data: { keyId: leaky.id, reason: "leaked", changes: ["status"] },
+    });
+    // Under "Revoke it", a leak announces key.revoked; under "Only notify", key.leaked alone.
+    await setPolicy(by, { leakAction: "revoke" });
+    const revoked = await newKey({ name: "Revoked on leak", webhookUrl }, by);
+    await report({ keys: [revoked.key] });
+    expect((await eventsOf(revoked.id)).map((e) => e.type).sort()).toEqual([
+      "key.created",
+      "key.leaked",
+      "key.revoked",
+    ]);
+    await setPolicy(by, { leakAction: "notify" });
+    const notified = await newKey({ name: "Notified", webhookUrl }, by);
+    await report({ keys: [notified.key] });
+    expect((await eventsOf(notified.id)).map((e) => e.type).sort()).toEqual([
+      "key.created",
+      "key.leaked",
+    ]);
+    await setPolicy(by, { leakAction: "disable" });
 
     await setPolicy(by, { disableUnusedAfterDays: 30 });
     await disableIdleKeys(getDb(), new Date(Date.now() + 31 * DAY));

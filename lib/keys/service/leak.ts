@@ -8,6 +8,7 @@ import {
 import { getKeyPolicy } from "@/db/queries/key-policies";
 import { errorSummary, type LeakCandidate } from "@/lib/keys/leaks";
 import { audit, snapshot } from "@/lib/keys/service/audit";
+import { enqueueKeyEvent } from "@/lib/webhooks/enqueue";
 
 /**
  * Applies each affected organization's leak policy to the reported keys, once per key: a key
@@ -84,6 +85,16 @@ async function containLeakedKey(
       snapshot(updated),
       { ...report, policy: action },
     );
+    // A subscriber that follows status changes sees this one too: `key.leaked` says why, and the
+    // status event says what changed (the audit trail has the one `key.leaked` row).
+    if (action !== "notify") {
+      await enqueueKeyEvent(
+        tx,
+        { id: row.id, organizationId: match.organizationId, webhookUrl: row.webhookUrl },
+        action === "revoke" ? "key.revoked" : "key.disabled",
+        { name: row.name, changes: ["status"], reason: "leaked" },
+      );
+    }
     await notifyKeysChanged(tx, [row.hash]);
     return action;
   });
