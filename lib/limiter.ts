@@ -44,3 +44,8 @@ export function createLimiter(
   }
   return new RateLimiterMemory(options);
 }
+
+/** Whole seconds until a window frees up, at least 1: what Retry-After and RateLimit-Reset say. */
+export function retryAfterSeconds(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}

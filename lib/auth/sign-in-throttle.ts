@@ -1,4 +1,10 @@
-import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import {
+  createLimiter,
+  getRedis,
+  type Limiter,
+  RateLimiterRes,
+  retryAfterSeconds,
+} from "@/lib/limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 const ATTEMPTS_PER_EMAIL = 10;
@@ -50,7 +56,7 @@ export async function consumeSignInAttempt(email: string, ip: string | undefined
 
 function refused(res: unknown): number {
   if (!(res instanceof RateLimiterRes)) throw res;
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return retryAfterSeconds(res.msBeforeNext);
 }
 
 /** A correct password gives the attempts back: the email's entirely, the IP's one point. */

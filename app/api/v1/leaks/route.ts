@@ -11,7 +11,7 @@ import {
   MAX_LEAK_REPORT_BYTES,
   reportedCount,
 } from "@/lib/keys/leaks";
-import { createLimiter, getRedis, RateLimiterRes } from "@/lib/limiter";
+import { createLimiter, getRedis, RateLimiterRes, retryAfterSeconds } from "@/lib/limiter";
 import { getClientIp } from "@/lib/net/client-ip";
 
 /** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */
@@ -35,7 +35,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     await limiter().consume(ip);
   } catch (error) {
     if (error instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      const seconds = retryAfterSeconds(error.msBeforeNext);
       return problem(429, "rate_limited", "Too many leak reports; try again later.", {
         headers: { "Retry-After": String(seconds) },
       });
