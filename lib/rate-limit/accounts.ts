@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { env } from "@/lib/env";
-import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "@/lib/limiter";
 import { getClientIp } from "@/lib/net/client-ip";
+import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "./limiter";
 
 export type AccountWrite = "sign_up" | "create_org";
 

@@ -4,7 +4,7 @@ import {
   type Limiter,
   RateLimiterRes,
   retryAfterSeconds,
-} from "@/lib/limiter";
+} from "./limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 const ATTEMPTS_PER_EMAIL = 10;

@@ -1,0 +1,27 @@
+import { processGlobal } from "@/db/process-global";
+import { createLimiter, getRedis, RateLimiterRes, retryAfterSeconds } from "./limiter";
+
+/** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */
+export const LEAK_REPORTS_PER_MINUTE = 30;
+
+const limiter = () =>
+  processGlobal("leakLimiter", () =>
+    createLimiter(
+      { keyPrefix: "lk:leaks", points: LEAK_REPORTS_PER_MINUTE, duration: 60 },
+      getRedis(),
+    ),
+  );
+
+/**
+ * Spends one of the client IP's leak reports for this minute. Answers 0 when the report may be
+ * taken, else the seconds to wait.
+ */
+export async function consumeLeakReport(ip: string): Promise<number> {
+  try {
+    await limiter().consume(ip);
+    return 0;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return retryAfterSeconds(error.msBeforeNext);
+    throw error;
+  }
+}
