@@ -1,4 +1,4 @@
-import { processGlobal } from "@/db/process-global";
+import { processGlobal } from "@/shared/process-global";
 import { createLimiter, getRedis, RateLimiterRes, retryAfterSeconds } from "./limiter";
 
 /** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */

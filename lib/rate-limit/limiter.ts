@@ -5,8 +5,8 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import { processGlobal } from "@/db/process-global";
 import { env } from "@/lib/env";
+import { processGlobal } from "@/shared/process-global";
 
 export type Limiter = RateLimiterMemory | RateLimiterRedis;
 export { RateLimiterRes };

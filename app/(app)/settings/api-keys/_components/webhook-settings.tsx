@@ -13,7 +13,7 @@ import { useFormAction } from "@/hooks/use-form-action";
 import { regenerateWebhookSecret } from "@/lib/actions/regenerate-webhook-secret";
 import { sendTestWebhook } from "@/lib/actions/send-test-webhook";
 import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/lib/dates";
 import { WebhookSecretCard } from "./webhook-secret-card";
 
 export type DeliveryView = {
