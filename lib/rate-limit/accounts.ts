@@ -1,23 +1,21 @@
 import { headers } from "next/headers";
 import { env } from "@/lib/env";
 import { getClientIp } from "@/lib/net/client-ip";
-import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "./limiter";
+import { createLimiter, getRedis, type Limiter, spend } from "./limiter";
+
+/** An hourly limiter made on first use, so the environment is read then and not at import. */
+function hourly(keyPrefix: string, points: () => number): () => Limiter {
+  let limiter: Limiter | undefined;
+  return () =>
+    (limiter ??= createLimiter({ keyPrefix, points: points(), duration: 60 * 60 }, getRedis()));
+}
 
 export type AccountWrite = "sign_up" | "create_org";
 
-const limiters = new Map<AccountWrite, Limiter>();
-
-function limiter(kind: AccountWrite): Limiter {
-  let found = limiters.get(kind);
-  if (!found) {
-    found = createLimiter(
-      { keyPrefix: `account_${kind}`, points: env().ACCOUNT_WRITES_PER_HOUR, duration: 60 * 60 },
-      getRedis(),
-    );
-    limiters.set(kind, found);
-  }
-  return found;
-}
+const accountWrites: Record<AccountWrite, () => Limiter> = {
+  sign_up: hourly("account_sign_up", () => env().ACCOUNT_WRITES_PER_HOUR),
+  create_org: hourly("account_create_org", () => env().ACCOUNT_WRITES_PER_HOUR),
+};
 
 /**
  * Spends one of the caller's IP's hourly sign-ups or organization creations (each costs an argon2
@@ -25,31 +23,16 @@ function limiter(kind: AccountWrite): Limiter {
  */
 export async function consumeAccountWrite(kind: AccountWrite): Promise<boolean> {
   const ip = getClientIp(await headers()) ?? "unknown";
-  try {
-    await limiter(kind).consume(ip);
-    return true;
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return false;
-    throw error;
-  }
+  return (await spend(accountWrites[kind](), ip)) === 0;
 }
 
 export const TOO_MANY_ACCOUNT_WRITES =
   "Too many attempts from your network in the last hour. Try again later.";
 
-const memberAddLimiters = new Map<"user" | "ip", Limiter>();
-
-function memberAddLimiter(by: "user" | "ip"): Limiter {
-  let found = memberAddLimiters.get(by);
-  if (!found) {
-    found = createLimiter(
-      { keyPrefix: `member_add_${by}`, points: env().MEMBER_ADDS_PER_HOUR, duration: 60 * 60 },
-      getRedis(),
-    );
-    memberAddLimiters.set(by, found);
-  }
-  return found;
-}
+const memberAdds = {
+  user: hourly("member_add_user", () => env().MEMBER_ADDS_PER_HOUR),
+  ip: hourly("member_add_ip", () => env().MEMBER_ADDS_PER_HOUR),
+};
 
 /**
  * Spends one of the user's hourly "add member" attempts and one of their IP's, before the email
@@ -58,14 +41,8 @@ function memberAddLimiter(by: "user" | "ip"): Limiter {
  */
 export async function consumeMemberAdd(userId: string): Promise<boolean> {
   const ip = getClientIp(await headers()) ?? "unknown";
-  try {
-    await memberAddLimiter("user").consume(userId);
-    await memberAddLimiter("ip").consume(ip);
-    return true;
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return false;
-    throw error;
-  }
+  // The IP's attempt is spent only when the user's was allowed.
+  return (await spend(memberAdds.user(), userId)) === 0 && (await spend(memberAdds.ip(), ip)) === 0;
 }
 
 export const TOO_MANY_MEMBER_ADDS = "Too many members added in the last hour. Try again later.";

@@ -1,5 +1,5 @@
 import { processGlobal } from "@/shared/process-global";
-import { createLimiter, getRedis, RateLimiterRes, retryAfterSeconds } from "./limiter";
+import { createLimiter, getRedis, spend } from "./limiter";
 
 /** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */
 export const LEAK_REPORTS_PER_MINUTE = 30;
@@ -16,12 +16,6 @@ const limiter = () =>
  * Spends one of the client IP's leak reports for this minute. Answers 0 when the report may be
  * taken, else the seconds to wait.
  */
-export async function consumeLeakReport(ip: string): Promise<number> {
-  try {
-    await limiter().consume(ip);
-    return 0;
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return retryAfterSeconds(error.msBeforeNext);
-    throw error;
-  }
+export function consumeLeakReport(ip: string): Promise<number> {
+  return spend(limiter(), ip);
 }

@@ -49,3 +49,17 @@ export function createLimiter(
 export function retryAfterSeconds(msBeforeNext: number): number {
   return Math.max(1, Math.ceil(msBeforeNext / 1000));
 }
+
+/**
+ * Spends one of `key`'s points: 0 when the attempt may go ahead, else the seconds until it may
+ * be tried again. Any failure other than a refusal is thrown.
+ */
+export async function spend(limiter: Limiter, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return retryAfterSeconds(error.msBeforeNext);
+    throw error;
+  }
+}

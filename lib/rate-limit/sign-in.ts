@@ -1,10 +1,4 @@
-import {
-  createLimiter,
-  getRedis,
-  type Limiter,
-  RateLimiterRes,
-  retryAfterSeconds,
-} from "./limiter";
+import { createLimiter, getRedis, type Limiter, spend } from "./limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 const ATTEMPTS_PER_EMAIL = 10;
@@ -41,22 +35,8 @@ const keys = (email: string, ip: string | undefined) => ({
 export async function consumeSignInAttempt(email: string, ip: string | undefined): Promise<number> {
   const { email: e, ip: i } = keys(email, ip);
   const l = getLimiters();
-  const outcomes = await Promise.all([
-    l.email.consume(e).then(
-      () => 0,
-      (res) => refused(res),
-    ),
-    l.ip.consume(i).then(
-      () => 0,
-      (res) => refused(res),
-    ),
-  ]);
+  const outcomes = await Promise.all([spend(l.email, e), spend(l.ip, i)]);
   return Math.max(...outcomes);
-}
-
-function refused(res: unknown): number {
-  if (!(res instanceof RateLimiterRes)) throw res;
-  return retryAfterSeconds(res.msBeforeNext);
 }
 
 /** A correct password gives the attempts back: the email's entirely, the IP's one point. */
