@@ -1,5 +1,5 @@
 import { Th, theadClass } from "@/components/ui/table";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/lib/dates";
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.created": "Created",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { processGlobal } from "@/db/process-global";
+import { processGlobal } from "@/shared/process-global";
 
 const postgresUrl = z
   .string()

@@ -31,9 +31,14 @@ export function parseSearchParams<S extends z.ZodRawShape>(
   shape: S,
   raw: RawSearchParams,
 ): z.output<z.ZodObject<S>> {
+  return z.object(shape).parse(firstValues(raw));
+}
+
+/** Each parameter's first value (`?page=1&page=2` is page 1). */
+export function firstValues(raw: RawSearchParams): Record<string, string | undefined> {
   const first: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(raw)) {
     first[name] = Array.isArray(value) ? value[0] : value;
   }
-  return z.object(shape).parse(first);
+  return first;
 }

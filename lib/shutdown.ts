@@ -2,7 +2,7 @@
  * Work to finish before the process exits (e.g. flushing buffered usage). Kept on globalThis
  * because server.ts and Next's server bundles load separate copies of this module.
  */
-import { processGlobal } from "@/db/process-global";
+import { processGlobal } from "@/shared/process-global";
 
 type Hook = () => Promise<void>;
 const hooks = processGlobal("shutdownHooks", () => new Map<string, Hook>());

@@ -1,4 +1,4 @@
-import { processGlobal } from "@/db/process-global";
+import { processGlobal } from "@/shared/process-global";
 
 type TestRequest = {
   userId: string | null;

@@ -14,6 +14,7 @@ import {
 import { countMembers } from "@/db/queries/memberships";
 import { keysWithUnusedScopes } from "@/db/queries/scope-usage";
 import { requireOrgContext } from "@/lib/auth/session";
+import { oneOf, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
 import { KeyCounts } from "./_components/key-counts";
 import { ExpiringKeys, OverScopedKeys, TopKeys, UnusedKeys } from "./_components/key-lists";
 import { TRAFFIC_PERIODS, TrafficOverview } from "./_components/traffic-overview";
@@ -23,11 +24,13 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function OverviewPage({
   searchParams,
 }: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<RawSearchParams>;
 }) {
   const ctx = await requireOrgContext();
-  const requested = (await searchParams).period;
-  const period = TRAFFIC_PERIODS.find((p) => p === requested) ?? "24h";
+  const { period } = parseSearchParams(
+    { period: oneOf(TRAFFIC_PERIODS, "24h") },
+    await searchParams,
+  );
   const db = getDb();
   const org = ctx.organizationId;
   const now = new Date();

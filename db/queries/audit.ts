@@ -2,7 +2,7 @@
 import { and, count, desc, eq, gte, ilike, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { escapeLike } from "@/db/queries/api-keys";
-import { preciseTime } from "@/db/queries/key-pages";
+import { type Keyset, keyset } from "@/db/queries/keyset";
 import { apiKeys, auditLogs, users } from "@/db/schema";
 
 export type AuditEventInput = {
@@ -100,34 +100,24 @@ export async function searchAuditLog(
   return { rows, total: total?.n ?? 0, page, size };
 }
 
+const byCreated = keyset(auditLogs.createdAt, auditLogs.seq, "bigint");
+
 /** Newest first after a (created_at, seq) position: stable while events are added (the API). */
 export async function auditLogPage(
   db: Db,
   organizationId: string,
   filters: AuditFilters,
-  page: { limit: number; after?: { t: string; i: string } },
+  page: { limit: number; after?: Keyset },
 ) {
   const after = page.after && /^\d{1,18}$/.test(page.after.i) ? page.after : undefined;
   const rows = await db
-    .select({ ...columns, position: preciseTime(auditLogs.createdAt) })
+    .select({ ...columns, position: byCreated.position })
     .from(auditLogs)
     .leftJoin(users, eq(users.id, auditLogs.actorUserId))
-    .where(
-      and(
-        where(organizationId, filters),
-        after
-          ? sql`(${auditLogs.createdAt}, ${auditLogs.seq}) < (${after.t}::timestamptz, ${after.i}::bigint)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(auditLogs.createdAt), desc(auditLogs.seq))
-    .limit(page.limit + 1);
-  const data = rows.slice(0, page.limit);
-  const last = data.at(-1);
-  return {
-    data,
-    next: rows.length > page.limit && last ? { t: last.position, i: String(last.seq) } : null,
-  };
+    .where(and(where(organizationId, filters), byCreated.after(after)))
+    .orderBy(...byCreated.orderBy)
+    .limit(byCreated.limit(page.limit));
+  return byCreated.page(rows, page.limit, (row) => String(row.seq));
 }
 
 /** Every matching event, oldest first, in batches (CSV export). */

@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { preciseTime } from "@/db/queries/key-pages";
+import { keyset } from "@/db/queries/keyset";
 import { customers } from "@/db/schema";
 
 const customerColumns = {
@@ -10,16 +10,12 @@ const customerColumns = {
   createdAt: customers.createdAt,
 };
 
-/**
- * Keyset position: the last row seen (newest first), its time with microseconds as PostgreSQL
- * printed it. A millisecond `Date` would skip rows created later within that same millisecond.
- */
+/** The position after the last customer seen (newest first); see `keyset`. */
 export type CustomerCursor = { t: string; id: string };
 
-/**
- * Newest first on (created_at, id); `limit + 1` rows are read so the caller knows whether another
- * page follows, and `next` is the position after the last row returned.
- */
+const byCreated = keyset(customers.createdAt, customers.id, "uuid");
+
+/** Newest first on (created_at, id); `next` is the position after the last row returned. */
 export async function listCustomers(
   db: Db,
   organizationId: string,
@@ -27,23 +23,20 @@ export async function listCustomers(
 ) {
   const { limit, after } = options;
   const found = await db
-    .select({ ...customerColumns, position: preciseTime(customers.createdAt) })
+    .select({ ...customerColumns, position: byCreated.position })
     .from(customers)
     .where(
       and(
         eq(customers.organizationId, organizationId),
-        after
-          ? sql`(${customers.createdAt}, ${customers.id}) < (${after.t}::timestamptz, ${after.id}::uuid)`
-          : undefined,
+        byCreated.after(after ? { t: after.t, i: after.id } : null),
       ),
     )
-    .orderBy(desc(customers.createdAt), desc(customers.id))
-    .limit(limit + 1);
-  const page = found.slice(0, limit);
-  const last = page.at(-1);
+    .orderBy(...byCreated.orderBy)
+    .limit(byCreated.limit(limit));
+  const { data, next } = byCreated.page(found, limit, (row) => row.id);
   return {
-    rows: page.map(({ position: _, ...row }) => row),
-    next: found.length > limit && last ? { t: last.position, id: last.id } : null,
+    rows: data.map(({ position: _, ...row }) => row),
+    next: next ? { t: next.t, id: next.i } : null,
   };
 }
 

@@ -7,10 +7,10 @@ import { isUniqueViolation } from "@/db/errors";
 import { getMembershipRole, insertMembership } from "@/db/queries/memberships";
 import { findUserByEmail } from "@/db/queries/users";
 import { emailSchema, roleSchema } from "@/lib/accounts/schemas";
-import { consumeMemberAdd, TOO_MANY_MEMBER_ADDS } from "@/lib/accounts/throttle";
 import { assertMayAssign, auditMemberChange } from "@/lib/actions/member-rules";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
+import { consumeMemberAdd, TOO_MANY_MEMBER_ADDS } from "@/lib/rate-limit/accounts";
 
 const schema = z.object({ email: emailSchema, role: roleSchema });
 

@@ -1,5 +1,5 @@
 "use server";
 
-import { bulkKeyStatusAction } from "@/lib/actions/key-status-action";
+import { bulkKeyStatusAction } from "@/lib/actions/key-action-helpers";
 
 export const bulkRevokeApiKeys = bulkKeyStatusAction("revoke", "Revoked");

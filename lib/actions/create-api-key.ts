@@ -2,7 +2,7 @@
 
 import { getDb } from "@/db";
 import { actorOf } from "@/lib/actions/actor";
-import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-action-helpers";
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { env } from "@/lib/env";

@@ -5,9 +5,9 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { createOrganizationWithOwner } from "@/db/queries/organizations";
 import { organizationNameSchema } from "@/lib/accounts/schemas";
-import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { ActionError, userAction } from "@/lib/actions/safe-action";
 import { setActiveOrganization } from "@/lib/auth/active-org";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/rate-limit/accounts";
 
 const schema = z.object({ name: organizationNameSchema });
 

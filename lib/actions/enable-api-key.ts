@@ -1,5 +1,5 @@
 "use server";
 
-import { keyStatusAction } from "@/lib/actions/key-status-action";
+import { keyStatusAction } from "@/lib/actions/key-action-helpers";
 
 export const enableApiKey = keyStatusAction("enable", "was enabled");

@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db";
-import { revalidateKeyPages } from "@/lib/actions/key-status-action";
+import { revalidateKeyPages } from "@/lib/actions/key-action-helpers";
 import { ActionError, ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { keyIdSchema } from "@/lib/keys/schemas";

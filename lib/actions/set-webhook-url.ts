@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { actorOf } from "@/lib/actions/actor";
-import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-status-action";
+import { revalidateKeyPages, runKeyService } from "@/lib/actions/key-action-helpers";
 import { ok, orgAction } from "@/lib/actions/safe-action";
 import { MANAGER_ROLES } from "@/lib/auth/session";
 import { webhookUrlSchema } from "@/lib/keys/schemas";

@@ -5,10 +5,10 @@ import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { createUserWithOrganization, findUserByEmail } from "@/db/queries/users";
 import { signUpSchema } from "@/lib/accounts/schemas";
-import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/accounts/throttle";
 import { ActionError, publicAction } from "@/lib/actions/safe-action";
 import { signInWithPassword } from "@/lib/auth/auth-js";
 import { hashPassword } from "@/lib/auth/password";
+import { consumeAccountWrite, TOO_MANY_ACCOUNT_WRITES } from "@/lib/rate-limit/accounts";
 
 const emailTaken = () =>
   new ActionError("conflict", "Check the highlighted fields.", {

@@ -2,6 +2,12 @@ import { z } from "zod";
 import type { AuditFilters } from "@/db/queries/audit";
 import { auditRange } from "@/lib/api/audit";
 import { dayParam, plainText } from "@/lib/input";
+import {
+  firstValues,
+  pageNumber,
+  parseSearchParams,
+  type RawSearchParams,
+} from "@/lib/search-params";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -20,21 +26,19 @@ const filterFields = {
  * The audit log page's query string. Anything unusable falls back to "no filter" or page 1, so a
  * hand-edited URL never breaks the page.
  */
-export const auditSearchSchema = z.object({
+const auditSearchShape = {
   key: filterFields.key.catch(undefined),
   actor: filterFields.actor.catch(undefined),
   action: filterFields.action.catch(undefined),
   from: filterFields.from.catch(undefined),
   to: filterFields.to.catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-});
+  page: pageNumber(100_000),
+};
+export const auditSearchSchema = z.object(auditSearchShape);
 export type AuditSearch = z.output<typeof auditSearchSchema>;
 
-const firstValues = (params: Record<string, string | string[] | undefined>) =>
-  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-
-export function parseAuditSearch(params: Record<string, string | string[] | undefined>) {
-  return auditSearchSchema.parse(firstValues(params));
+export function parseAuditSearch(params: RawSearchParams) {
+  return parseSearchParams(auditSearchShape, params);
 }
 
 /**
@@ -42,7 +46,7 @@ export function parseAuditSearch(params: Record<string, string | string[] | unde
  * dropping it would export more than was asked for.
  */
 export function parseAuditExport(
-  params: Record<string, string | string[] | undefined>,
+  params: RawSearchParams,
 ): { ok: true; search: AuditSearch } | { ok: false; fields: string[] } {
   const parsed = z.object(filterFields).safeParse(firstValues(params));
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { findUserByEmail, type UserSummary } from "@/db/queries/users";
 import { verifyPassword } from "@/lib/auth/password";
-import { consumeSignInAttempt, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
+import { consumeSignInAttempt, recordSignInSuccess } from "@/lib/rate-limit/sign-in";
 
 export type CredentialsCheck =
   | { ok: true; user: UserSummary }

@@ -7,3 +7,11 @@ export const GRACE_PERIODS = {
 } as const;
 export type GracePeriod = keyof typeof GRACE_PERIODS;
 export const GRACE_PERIOD_IDS = Object.keys(GRACE_PERIODS) as [GracePeriod, ...GracePeriod[]];
+
+/** How the roll dialog offers each grace period, in the order above. */
+export const GRACE_PERIOD_LABELS: Record<GracePeriod, string> = {
+  now: "Now",
+  "1h": "In 1 hour",
+  "24h": "In 24 hours",
+  "7d": "In 7 days",
+};

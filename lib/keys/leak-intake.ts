@@ -3,10 +3,10 @@
  * whether a key matched (not even in its timing). The work runs here, one report at a time.
  */
 import { getDb } from "@/db";
-import { processGlobal } from "@/db/process-global";
 import { errorSummary, type LeakCandidate } from "@/lib/keys/leaks";
 import { applyLeakReport } from "@/lib/keys/service/leak";
 import { onShutdown } from "@/lib/shutdown";
+import { processGlobal } from "@/shared/process-global";
 
 const queue = processGlobal("leakIntake", () => {
   const state = { tail: Promise.resolve() };

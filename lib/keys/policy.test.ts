@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { expirationOptions } from "./expiration";
 import {
   DEFAULT_POLICY,
-  expirationOptions,
   hasViolations,
   type KeyPolicy,
   keyPolicyFormSchema,

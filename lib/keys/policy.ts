@@ -71,22 +71,6 @@ export function hasViolations(v: PolicyViolations): boolean {
   return Object.keys(v).length > 0;
 }
 
-const EXPIRATION_OPTIONS = [
-  { value: "never", label: "Never", days: null },
-  { value: "7", label: "7 days", days: 7 },
-  { value: "30", label: "30 days", days: 30 },
-  { value: "60", label: "60 days", days: 60 },
-  { value: "90", label: "90 days", days: 90 },
-  { value: "custom", label: "Custom date", days: 0 },
-] as const;
-
-/** The "Expiration" choices a form may offer under a maximum lifetime ("Never" goes first). */
-export function expirationOptions(maxLifetimeDays: number | null) {
-  return EXPIRATION_OPTIONS.filter(
-    (o) => maxLifetimeDays === null || (o.days !== null && o.days <= maxLifetimeDays),
-  );
-}
-
 const dayChoice = (choices: readonly number[], message: string) =>
   z
     .string()

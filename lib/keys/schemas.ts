@@ -3,6 +3,7 @@ import { KEY_ENVIRONMENTS } from "@/db/enums";
 import type { KeyEnvironment } from "@/db/schema";
 import { env } from "@/lib/env";
 import { boundedDate, inDateRange, plainText } from "@/lib/input";
+import { EXPIRATION_CHOICES, type ExpirationChoice } from "@/lib/keys/expiration";
 import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
 import { webhookUrlProblem } from "@/lib/webhooks/ssrf";
@@ -98,8 +99,6 @@ export const updateKeySchema = z.object({
 });
 export type UpdateKeyInput = z.output<typeof updateKeySchema>;
 
-export const EXPIRATION_CHOICES = ["never", "7", "30", "60", "90", "custom"] as const;
-
 const optionalText = z
   .string()
   .optional()
@@ -134,7 +133,7 @@ type KeyFormFields = {
  * current one, NEVER after reporting a bad custom date.
  */
 function formExpiresAt(
-  choice: (typeof EXPIRATION_CHOICES)[number] | "keep",
+  choice: ExpirationChoice | "keep",
   expiresOn: string,
   ctx: z.RefinementCtx,
 ): Date | null | undefined {

@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
 import { getDb, listen, notify } from "@/db";
-import { processGlobal } from "@/db/process-global";
 import { KEY_CHANGED_CHANNEL } from "@/db/queries/api-keys";
 import { env } from "@/lib/env";
-import { getRedis } from "@/lib/limiter";
+import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
+import { getRedis } from "@/lib/rate-limit/limiter";
 import { onShutdown } from "@/lib/shutdown";
+import { processGlobal } from "@/shared/process-global";
 import { KeyCache } from "./cache";
-import { FixedWindowKeyLimiter } from "./key-limiter";
 import { KeyChangeListener } from "./listener";
 import { DbKeyStore } from "./store";
 import { UsageBuffer } from "./usage";

@@ -1,7 +1,7 @@
 import { vi } from "vitest";
 import type { Db } from "@/db";
 import { generateApiKey } from "@/lib/keys/format";
-import { FixedWindowKeyLimiter } from "./key-limiter";
+import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
 import type { KeyRecord, KeyStore } from "./ports";
 import { UsageBuffer } from "./usage";
 import { Verifier } from "./verifier";

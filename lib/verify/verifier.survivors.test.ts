@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "@/lib/keys/format";
-import { FixedWindowKeyLimiter } from "./key-limiter";
+import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
 import type { KeyRecord, KeyStore } from "./ports";
 import { keyRecord } from "./test-records";
 import { Verifier } from "./verifier";

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateApiKey, hashApiKey } from "@/lib/keys/format";
 import { parseIpAllowlist } from "@/lib/net/ip";
+import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
 import { KeyCache } from "./cache";
-import { FixedWindowKeyLimiter } from "./key-limiter";
 import { KeyChangeListener } from "./listener";
 import type { KeyRecord, KeyStore } from "./ports";
 import { keyRecord } from "./test-records";

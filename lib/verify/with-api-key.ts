@@ -3,7 +3,7 @@ import { problem } from "@/lib/api/problem";
 import { redactApiKeys } from "@/lib/keys/format";
 import { getClientIp } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
-import { decide, refusalResponse } from "./decide";
+import { decide, rateLimitHeaders, refusalResponse } from "./decide";
 import type { KeyRecord } from "./ports";
 import { getVerifyRuntime } from "./runtime";
 
@@ -103,10 +103,9 @@ export function withApiKey<P = Record<string, never>>(
         response = problem(500, "internal_error", "Something went wrong on our side.");
       }
       if (result.rateLimit) {
-        const headers = response.headers;
-        headers.set("RateLimit-Limit", String(result.rateLimit.limit));
-        headers.set("RateLimit-Remaining", String(result.rateLimit.remaining));
-        headers.set("RateLimit-Reset", String(result.rateLimit.reset));
+        for (const [name, value] of Object.entries(rateLimitHeaders(result.rateLimit))) {
+          response.headers.set(name, value);
+        }
       }
     }
     decision.record(response.status);

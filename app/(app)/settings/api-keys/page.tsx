@@ -5,8 +5,8 @@ import { getDb } from "@/db";
 import { KEY_SORTS, KEY_STATUS_FILTERS } from "@/db/queries/api-keys";
 import { keysPageData } from "@/db/queries/keys-page";
 import { canManage, requireOrgContext } from "@/lib/auth/session";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/dates";
 import { env } from "@/lib/env";
-import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { maskKey } from "@/lib/keys/format";
 import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import {

@@ -4,7 +4,7 @@ import { keyPage } from "@/db/queries/key-pages";
 import { parseJsonBody } from "@/lib/api/body";
 import { encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route";
+import { json, keyActor, parseQuery, serviceCall, toApiKey } from "@/lib/api/route-helpers";
 import { createApiKeyBody, listApiKeysQuery } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { createKey } from "@/lib/keys/service/create";

@@ -3,7 +3,7 @@ import { auditLogPage } from "@/db/queries/audit";
 import { auditRange, toAuditEvent } from "@/lib/api/audit";
 import { encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, parseQuery } from "@/lib/api/route";
+import { json, parseQuery } from "@/lib/api/route-helpers";
 import { auditLogQuery } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/verify/with-api-key";
 

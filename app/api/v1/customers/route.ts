@@ -4,7 +4,7 @@ import { parseJsonBody } from "@/lib/api/body";
 import { encodeCursor } from "@/lib/api/cursor";
 import { methodsNotAllowed } from "@/lib/api/methods";
 import { createCustomerBody, customersQuery } from "@/lib/api/public-schemas";
-import { parseQuery } from "@/lib/api/route";
+import { parseQuery } from "@/lib/api/route-helpers";
 import { withApiKey } from "@/lib/verify/with-api-key";
 
 /** The organization's customers, newest first, with cursor pagination. */

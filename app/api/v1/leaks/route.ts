@@ -1,5 +1,4 @@
 import type { NextRequest } from "next/server";
-import { processGlobal } from "@/db/process-global";
 import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
 import { problem } from "@/lib/api/problem";
@@ -11,19 +10,8 @@ import {
   MAX_LEAK_REPORT_BYTES,
   reportedCount,
 } from "@/lib/keys/leaks";
-import { createLimiter, getRedis, RateLimiterRes } from "@/lib/limiter";
 import { getClientIp } from "@/lib/net/client-ip";
-
-/** Per client IP: generous for a scanner, too few to enumerate keys by timing or volume. */
-export const LEAK_REPORTS_PER_MINUTE = 30;
-
-const limiter = () =>
-  processGlobal("leakLimiter", () =>
-    createLimiter(
-      { keyPrefix: "lk:leaks", points: LEAK_REPORTS_PER_MINUTE, duration: 60 },
-      getRedis(),
-    ),
-  );
+import { consumeLeakReport } from "@/lib/rate-limit/leak-reports";
 
 /**
  * Secret-scanning intake: anyone may report strings they found in public. The answer is always
@@ -31,16 +19,11 @@ const limiter = () =>
  */
 export async function POST(request: NextRequest): Promise<Response> {
   const ip = getClientIp(request.headers) ?? "unknown";
-  try {
-    await limiter().consume(ip);
-  } catch (error) {
-    if (error instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      return problem(429, "rate_limited", "Too many leak reports; try again later.", {
-        headers: { "Retry-After": String(seconds) },
-      });
-    }
-    throw error;
+  const seconds = await consumeLeakReport(ip);
+  if (seconds > 0) {
+    return problem(429, "rate_limited", "Too many leak reports; try again later.", {
+      headers: { "Retry-After": String(seconds) },
+    });
   }
   const body = await parseJsonBody(request, leakReportSchema, { limit: MAX_LEAK_REPORT_BYTES });
   if (!body.ok) return body.response;

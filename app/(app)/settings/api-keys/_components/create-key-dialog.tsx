@@ -7,7 +7,7 @@ import { ConfirmDialog, Dialog, DialogContent, DialogTrigger } from "@/component
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import { useFormAction } from "@/hooks/use-form-action";
 import { createApiKey } from "@/lib/actions/create-api-key";
-import { expirationOptions } from "@/lib/keys/policy";
+import { expirationOptions } from "@/lib/keys/expiration";
 import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
 import { WebhookSecretCard } from "./webhook-secret-card";
 

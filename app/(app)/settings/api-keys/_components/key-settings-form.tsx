@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { useFormAction } from "@/hooks/use-form-action";
 import { updateApiKey } from "@/lib/actions/update-api-key";
+import { EXPIRATION_OPTIONS } from "@/lib/keys/expiration";
 import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
 
 export type KeySettings = {
@@ -30,11 +31,16 @@ export function KeySettingsForm({
   settings: KeySettings;
   defaultRateLimit: number;
 }) {
-  const [state, action, pending] = useActionState(updateApiKey, null);
-  const failed = state && !state.ok ? state : null;
-  const errors = failed?.fieldErrors ?? {};
+  const {
+    state,
+    formAction: action,
+    pending,
+    fieldErrors,
+    values: sent,
+    formError,
+  } = useFormAction(updateApiKey);
+  const errors = fieldErrors ?? {};
   // After a refusal the form shows what was sent, an unchecked box included.
-  const sent = failed?.values;
   const value = (field: string, current: string) => sent?.[field] ?? current;
   const checkedScopes = sent ? (sent.scopes?.split("\n") ?? []) : settings.scopes;
   const minDate = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -52,8 +58,8 @@ export function KeySettingsForm({
     >
       <h3 className="text-sm font-semibold">Settings</h3>
       <input type="hidden" name="id" value={keyId} />
-      <FormError message={failed && !failed.fieldErrors ? failed.error : undefined} />
-      {failed?.fieldErrors?.id ? <FormError message={failed.fieldErrors.id.join(" ")} /> : null}
+      <FormError message={formError} />
+      {errors.id ? <FormError message={errors.id.join(" ")} /> : null}
 
       <Field id="settings-name" label="Name" error={errors.name}>
         {(aria) => <Input {...aria} name="name" defaultValue={value("name", settings.name)} />}
@@ -90,12 +96,11 @@ export function KeySettingsForm({
               defaultValue={value("expiration", settings.expiresLabel ? "keep" : "never")}
             >
               {settings.expiresLabel ? <option value="keep">Keep current expiry</option> : null}
-              <option value="never">Never</option>
-              <option value="7">7 days</option>
-              <option value="30">30 days</option>
-              <option value="60">60 days</option>
-              <option value="90">90 days</option>
-              <option value="custom">Custom date</option>
+              {EXPIRATION_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
             </Select>
           )}
         </Field>

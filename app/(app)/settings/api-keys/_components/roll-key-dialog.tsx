@@ -7,14 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError, Select } from "@/components/ui/field";
 import { rollApiKey } from "@/lib/actions/roll-api-key";
+import { GRACE_PERIOD_IDS, GRACE_PERIOD_LABELS, type GracePeriod } from "@/lib/keys/grace";
 import { KeyCopyCard } from "./create-key-dialog";
-
-const GRACE_OPTIONS = [
-  ["now", "Now"],
-  ["1h", "In 1 hour"],
-  ["24h", "In 24 hours"],
-  ["7d", "In 7 days"],
-] as const;
 
 type Rolled = { id: string; key: string; prefix: string; name: string };
 
@@ -51,7 +45,9 @@ export function RollKeyDialog({
     event.preventDefault();
     const gracePeriod = String(new FormData(event.currentTarget).get("gracePeriod"));
     startTransition(async () => {
-      const result = await rollApiKey({ id, gracePeriod: gracePeriod as "24h" }).catch(() => null);
+      const result = await rollApiKey({ id, gracePeriod: gracePeriod as GracePeriod }).catch(
+        () => null,
+      );
       if (!result) return setError("Something went wrong. Nothing was changed; try again.");
       if (!result.ok) return setError(result.error);
       toast.success(result.message ?? "Key rolled.");
@@ -88,9 +84,9 @@ export function RollKeyDialog({
             >
               {(aria) => (
                 <Select {...aria} name="gracePeriod" defaultValue="24h">
-                  {GRACE_OPTIONS.map(([value, label]) => (
+                  {GRACE_PERIOD_IDS.map((value) => (
                     <option key={value} value={value}>
-                      {label}
+                      {GRACE_PERIOD_LABELS[value]}
                     </option>
                   ))}
                 </Select>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
@@ -9,10 +9,11 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { Th, theadClass } from "@/components/ui/table";
 import { useAction } from "@/hooks/use-action";
+import { useFormAction } from "@/hooks/use-form-action";
 import { regenerateWebhookSecret } from "@/lib/actions/regenerate-webhook-secret";
 import { sendTestWebhook } from "@/lib/actions/send-test-webhook";
 import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/lib/dates";
 import { WebhookSecretCard } from "./webhook-secret-card";
 
 export type DeliveryView = {
@@ -40,7 +41,12 @@ export function WebhookSettings(props: {
   manage: boolean;
 }) {
   const router = useRouter();
-  const [state, saveAction, saving] = useActionState(setWebhookUrl, null);
+  const {
+    state,
+    formAction: saveAction,
+    pending: saving,
+    fieldErrors: errors,
+  } = useFormAction(setWebhookUrl);
   const [secret, setSecret] = useState<string | null>(null);
   const [confirmRegenerate, setConfirmRegenerate] = useState(false);
   const showSecret = (data: { webhookSecret: string | null }) => setSecret(data.webhookSecret);
@@ -51,7 +57,6 @@ export function WebhookSettings(props: {
     onSettled: () => setConfirmRegenerate(false),
   });
   const pending = saving || test.pending || remove.pending || regenerate.pending;
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
 
   useEffect(() => {
     if (!state) return;

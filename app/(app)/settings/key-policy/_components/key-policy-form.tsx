@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { toast } from "sonner";
 import { SubmitButton } from "@/components/ui/button";
 import { Field, FormError, Select } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import { useFormAction } from "@/hooks/use-form-action";
 import { updateKeyPolicy } from "@/lib/actions/update-key-policy";
 import {
   type KeyPolicy,
@@ -14,16 +14,20 @@ import {
 } from "@/lib/keys/policy";
 
 export function KeyPolicyForm({ policy }: { policy: KeyPolicy }) {
-  const [state, action] = useActionState<ActionResult | null, FormData>(updateKeyPolicy, null);
+  const {
+    state,
+    formAction: action,
+    fieldErrors: errors,
+    values,
+    formError,
+  } = useFormAction(updateKeyPolicy);
   useEffect(() => {
     if (state?.ok && state.message) toast.success(state.message);
   }, [state]);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
   const value = (name: string, fallback: string) => values?.[name] ?? fallback;
   return (
     <form action={action} className="max-w-xl space-y-5">
-      <FormError message={state && !state.ok && !errors ? state.error : undefined} />
+      <FormError message={formError} />
       <Field
         id="policy-max-lifetime"
         label="Maximum lifetime"

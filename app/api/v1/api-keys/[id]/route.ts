@@ -3,7 +3,7 @@ import { getKey } from "@/db/queries/api-keys";
 import { scopesUsed } from "@/db/queries/scope-usage";
 import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route";
+import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route-helpers";
 import { updateApiKeyBody } from "@/lib/api/schemas";
 import { changeKeyStatus } from "@/lib/keys/service/status";
 import { updateKey } from "@/lib/keys/service/update";

@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { parseJsonBody } from "@/lib/api/body";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route";
+import { json, keyActor, keyIdOf, notFound, serviceCall, toApiKey } from "@/lib/api/route-helpers";
 import { rollApiKeyBody } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { rollKey } from "@/lib/keys/service/roll";

@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { keyStats } from "@/db/queries/usage-stats";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route";
+import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route-helpers";
 import { statsQuery } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/verify/with-api-key";
 

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { keyWebhook, listDeliveries } from "@/db/queries/webhooks";
 import { methodsNotAllowed } from "@/lib/api/methods";
-import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route";
+import { json, keyIdOf, notFound, parseQuery } from "@/lib/api/route-helpers";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { serializeDelivery, webhookDeliveriesQuerySchema } from "@/lib/webhooks/schemas";
 

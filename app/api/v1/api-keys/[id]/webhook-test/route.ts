@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { methodsNotAllowed } from "@/lib/api/methods";
 import { problem } from "@/lib/api/problem";
-import { json, keyIdOf, notFound } from "@/lib/api/route";
+import { json, keyIdOf, notFound } from "@/lib/api/route-helpers";
 import { withApiKey } from "@/lib/verify/with-api-key";
 import { enqueueTestEvent } from "@/lib/webhooks/enqueue";
 

@@ -5,8 +5,8 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import { processGlobal } from "@/db/process-global";
 import { env } from "@/lib/env";
+import { processGlobal } from "@/shared/process-global";
 
 export type Limiter = RateLimiterMemory | RateLimiterRedis;
 export { RateLimiterRes };
@@ -60,4 +60,23 @@ export function createLimiter(
     });
   }
   return new RateLimiterMemory(options);
+}
+
+/** Whole seconds until a window frees up, at least 1: what Retry-After and RateLimit-Reset say. */
+export function retryAfterSeconds(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}
+
+/**
+ * Spends one of `key`'s points: 0 when the attempt may go ahead, else the seconds until it may
+ * be tried again. Any failure other than a refusal is thrown.
+ */
+export async function spend(limiter: Limiter, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return retryAfterSeconds(error.msBeforeNext);
+    throw error;
+  }
 }

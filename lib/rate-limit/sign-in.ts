@@ -1,4 +1,4 @@
-import { createLimiter, getRedis, type Limiter, RateLimiterRes } from "@/lib/limiter";
+import { createLimiter, getRedis, type Limiter, spend } from "./limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 const ATTEMPTS_PER_EMAIL = 10;
@@ -35,22 +35,8 @@ const keys = (email: string, ip: string | undefined) => ({
 export async function consumeSignInAttempt(email: string, ip: string | undefined): Promise<number> {
   const { email: e, ip: i } = keys(email, ip);
   const l = getLimiters();
-  const outcomes = await Promise.all([
-    l.email.consume(e).then(
-      () => 0,
-      (res) => refused(res),
-    ),
-    l.ip.consume(i).then(
-      () => 0,
-      (res) => refused(res),
-    ),
-  ]);
+  const outcomes = await Promise.all([spend(l.email, e), spend(l.ip, i)]);
   return Math.max(...outcomes);
-}
-
-function refused(res: unknown): number {
-  if (!(res instanceof RateLimiterRes)) throw res;
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
 /** A correct password gives the attempts back: the email's entirely, the IP's one point. */

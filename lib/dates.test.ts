@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { formatDate, formatRelative } from "./format";
+import { formatDate, formatRelative } from "./dates";
 
 it("formats relative times", () => {
   const now = new Date("2026-01-10T12:00:00Z");

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
-import { createLimiter, type Limiter, RateLimiterRes } from "@/lib/limiter";
-import type { KeyRateLimiter, RateLimitState } from "./ports";
+import type { KeyRateLimiter, RateLimitState } from "@/lib/verify/ports";
+import { createLimiter, type Limiter, RateLimiterRes, retryAfterSeconds } from "./limiter";
 
 /**
  * Fixed windows per key in this process's memory: one Map entry per active key, and no timer or
@@ -28,7 +28,7 @@ class MemoryWindows {
       allowed: window.count <= limit,
       limit,
       remaining: Math.max(0, limit - window.count),
-      reset: Math.max(1, Math.ceil((window.endsAt - now) / 1000)),
+      reset: retryAfterSeconds(window.endsAt - now),
     };
   }
 
@@ -70,7 +70,7 @@ export class FixedWindowKeyLimiter implements KeyRateLimiter {
       allowed,
       limit,
       remaining: Math.max(0, res.remainingPoints),
-      reset: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+      reset: retryAfterSeconds(res.msBeforeNext),
     });
     try {
       return state(await this.limiterFor(limit).consume(keyId), true);

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLimiter, RateLimiterRes } from "@/lib/limiter";
 import { FixedWindowKeyLimiter } from "./key-limiter";
+import { createLimiter, RateLimiterRes } from "./limiter";
 
-vi.mock("@/lib/limiter", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/limiter")>()),
+vi.mock("./limiter", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./limiter")>()),
   createLimiter: vi.fn(),
 }));
 

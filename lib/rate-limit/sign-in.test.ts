@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { consumeSignInAttempt, recordSignInSuccess } from "./sign-in-throttle";
+import { consumeSignInAttempt, recordSignInSuccess } from "./sign-in";
 
 it("allows 10 attempts per email, then refuses from any IP until a success resets it", async () => {
   const email = "victim@example.com";
@@ -28,7 +28,7 @@ it("refuses an IP after 50 attempts across emails", async () => {
 
 it("keeps working in memory when Redis is unreachable", async () => {
   const { Redis } = await import("ioredis");
-  const { createLimiter } = await import("@/lib/limiter");
+  const { createLimiter } = await import("./limiter");
   const dead = new Redis("redis://127.0.0.1:1", {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
