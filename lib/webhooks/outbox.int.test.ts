@@ -47,6 +47,8 @@ type Change = {
   run: (key: { id: string; key: string }) => Promise<unknown>;
   /** A leak report contains each key on its own: a key's failure is logged, not thrown. */
   logsFailure?: boolean;
+  /** Every event the change writes, when it is more than `event`. */
+  events?: string[];
 };
 const changes: Change[] = [
   { event: "key.updated", run: (k) => updateKey(getDb(), actor, k.id, { name: "Renamed" }) },
@@ -62,6 +64,8 @@ const changes: Change[] = [
     event: "key.leaked",
     run: (k) => applyLeakReport(getDb(), [{ hash: hashApiKey(k.key), url: null, source: "test" }]),
     logsFailure: true,
+    // The default leak policy disables the key: the status change is announced too.
+    events: ["key.leaked", "key.disabled"],
   },
 ];
 
@@ -140,10 +144,11 @@ describe("webhook outbox", () => {
     const keys = await hookedKeys();
     // Records the transaction id of every key change and of every outbox insert.
     await ddl(
-      "create table tx_observed (source text not null, key_id uuid not null, txid bigint not null)",
+      `create table tx_observed
+        (source text not null, key_id uuid not null, row_id text not null, txid bigint not null)`,
       `create or replace function observe_tx() returns trigger language plpgsql as $$ begin
-        insert into tx_observed
-          values (tg_table_name, (to_jsonb(new) ->> tg_argv[0])::uuid, txid_current());
+        insert into tx_observed values (tg_table_name, (to_jsonb(new) ->> tg_argv[0])::uuid,
+          to_jsonb(new) ->> 'id', txid_current());
         return new; end $$`,
       `create trigger observe_keys after insert or update on api_keys
         for each row execute function observe_tx('id')`,
@@ -164,11 +169,13 @@ describe("webhook outbox", () => {
         coalesce((select array_agg(k.txid::text) from tx_observed k
           where k.source = 'api_keys' and k.key_id = o.key_id), '{}') as changed
       from tx_observed o
-      join webhook_deliveries d on d.key_id = o.key_id
+      join webhook_deliveries d on d.id::text = o.row_id
       where o.source = 'webhook_deliveries'`,
     );
     const types = events.map((e) => e.event).sort();
-    expect(types).toEqual([...changes.map((c) => c.event), "key.created", "key.created"].sort());
+    expect(types).toEqual(
+      [...changes.flatMap((c) => c.events ?? [c.event]), "key.created", "key.created"].sort(),
+    );
     for (const e of events) expect(e.changed, e.event).toContain(e.txid);
   });
 });
