@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { CenteredCard } from "@/components/centered-card";
+import { Logo } from "@/components/logo";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getCurrentUser, getOrgContext } from "@/lib/auth/session";
 import { OrgSwitcher } from "./_components/org-switcher";
@@ -22,13 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       <header className="border-b border-zinc-200 bg-white">
         <div className="mx-auto flex min-h-14 max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
           <Link href="/" className="flex items-center gap-2 font-semibold">
-            <span
-              aria-hidden="true"
-              className="rounded bg-zinc-900 px-1.5 py-0.5 font-mono text-sm text-white"
-            >
-              lk
-            </span>
-            Latchkey
+            <Logo />
           </Link>
           <OrgSwitcher
             current={ctx.organizationId}

@@ -1,10 +1,9 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { expect, test } from "@playwright/test";
-import postgres from "postgres";
 import { createKeyOverHttp, signInOverHttp, signUpOverHttp } from "./accounts";
 import { actionByName } from "./actions";
-import { type SpawnedServer, startServer } from "./server";
+import { me, startServer, usageOf } from "./server";
 import { tcpProxy } from "./tcp-proxy";
 
 // What the server does before Next sees a request (body limit, methods), at shutdown, and when
@@ -268,23 +267,6 @@ test.describe("on servers of their own", () => {
   test.describe.configure({ timeout: 180_000 });
 
   /** Requests counted for a key in api_key_usage. */
-  async function usageOf(keyId: string): Promise<number> {
-    const sql = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
-    try {
-      const [row] = await sql<{ n: string | null }[]>`
-        select sum(requests)::text n from api_key_usage where key_id = ${keyId}`;
-      return Number(row?.n ?? 0);
-    } finally {
-      await sql.end();
-    }
-  }
-
-  const me = (server: SpawnedServer, key: string) =>
-    fetch(`${server.url}/api/v1/me`, {
-      headers: { "X-API-Key": key },
-      signal: AbortSignal.timeout(15_000),
-    });
-
   test("SIGTERM with a slow upload in flight: the buffered usage is written before the exit", async () => {
     const server = await startServer({ USAGE_FLUSH_MS: "600000" }, { port: ownPort(1) });
     let upload: ReturnType<typeof httpRequest> | undefined;

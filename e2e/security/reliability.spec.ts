@@ -1,8 +1,7 @@
 import { expect, request, test } from "@playwright/test";
-import postgres from "postgres";
 import { createKeyOverHttp, signUpOverHttp } from "./accounts";
 import { actionByName, callAction, formData } from "./actions";
-import { type SpawnedServer, startServer } from "./server";
+import { me, type SpawnedServer, startServer, usageOf } from "./server";
 import { tcpProxy } from "./tcp-proxy";
 
 /**
@@ -16,24 +15,6 @@ test.skip(
 test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 const pgUrl = () => new URL(process.env.DATABASE_URL as string);
-
-/** Requests served for a key, as flushed to api_key_usage. */
-async function usageOf(keyId: string): Promise<number> {
-  const sql = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
-  try {
-    const [row] = await sql<{ n: string | null }[]>`
-      select sum(requests)::text n from api_key_usage where key_id = ${keyId}`;
-    return Number(row?.n ?? 0);
-  } finally {
-    await sql.end();
-  }
-}
-
-const me = (server: SpawnedServer, key: string) =>
-  fetch(`${server.url}/api/v1/me`, {
-    headers: { "X-API-Key": key },
-    signal: AbortSignal.timeout(15_000),
-  });
 
 test("database down during a load: 503s, an error page, and exact usage counts after recovery", async () => {
   const url = pgUrl();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
+import postgres from "postgres";
 
 export type SpawnedServer = {
   url: string;
@@ -79,3 +80,22 @@ export async function startServer(
   child.kill("SIGKILL");
   throw new Error(`server did not start:\n${output}`);
 }
+
+/** Requests served for a key, as flushed to api_key_usage (DATABASE_URL's database). */
+export async function usageOf(keyId: string): Promise<number> {
+  const sql = postgres(process.env.DATABASE_URL as string, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ n: string | null }[]>`
+      select sum(requests)::text n from api_key_usage where key_id = ${keyId}`;
+    return Number(row?.n ?? 0);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** GET /api/v1/me on a spawned server with that key. */
+export const me = (server: SpawnedServer, key: string) =>
+  fetch(`${server.url}/api/v1/me`, {
+    headers: { "X-API-Key": key },
+    signal: AbortSignal.timeout(15_000),
+  });

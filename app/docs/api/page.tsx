@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { Logo } from "@/components/logo";
 import { openApiDocument } from "@/lib/api/operations";
 import {
   buildReference,
@@ -58,13 +59,7 @@ export default function ApiReferencePage() {
       <header className="border-b border-zinc-200 bg-zinc-50">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3">
           <a href="/" className="flex items-center gap-2 font-semibold">
-            <span
-              aria-hidden="true"
-              className="rounded bg-zinc-900 px-1.5 py-0.5 font-mono text-white"
-            >
-              lk
-            </span>
-            Latchkey
+            <Logo markClassName="" />
           </a>
           <span className="text-zinc-600">API reference</span>
           <a href="/api/v1/openapi.json" className={cn(linkClass, "ml-auto text-sm")}>
