@@ -10,8 +10,6 @@ import { tcpProxy } from "./tcp-proxy";
 // the database connection drops: each driven over real HTTP against the production server.
 
 const baseURL = () => test.info().project.use.baseURL as string;
-// Servers of this file's own, on ports next to the suite's.
-const ownPort = (n: number) => Number(process.env.E2E_PORT ?? 3210) + n;
 
 const MiB = 1024 * 1024;
 
@@ -268,7 +266,7 @@ test.describe("on servers of their own", () => {
 
   /** Requests counted for a key in api_key_usage. */
   test("SIGTERM with a slow upload in flight: the buffered usage is written before the exit", async () => {
-    const server = await startServer({ USAGE_FLUSH_MS: "600000" }, { port: ownPort(1) });
+    const server = await startServer({ USAGE_FLUSH_MS: "600000" });
     let upload: ReturnType<typeof httpRequest> | undefined;
     try {
       const owner = await signUpOverHttp(server.url, "flush");
@@ -307,10 +305,7 @@ test.describe("on servers of their own", () => {
     const url = new URL(process.env.DATABASE_URL as string);
     const proxy = await tcpProxy(Number(url.port || 5432), url.hostname);
     url.host = `127.0.0.1:${proxy.port}`;
-    const server = await startServer(
-      { DATABASE_URL: url.toString(), USAGE_FLUSH_MS: "300" },
-      { port: ownPort(2) },
-    );
+    const server = await startServer({ DATABASE_URL: url.toString(), USAGE_FLUSH_MS: "300" });
     try {
       const owner = await signUpOverHttp(server.url, "cutoff");
       const { key } = await createKeyOverHttp(owner, ["customers:read"]);
