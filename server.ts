@@ -13,6 +13,7 @@ import { problemBody } from "./lib/api/problem";
 import { loadOrCreateAuthSecret } from "./lib/auth/secret";
 import { env, setAuthSecret } from "./lib/env";
 import { startKeyPolicySweep } from "./lib/keys/policy-sweep";
+import { ignoreClosedOutput } from "./lib/log/closed-output";
 import { cleanClientIp, withClientIp } from "./lib/net/client-ip-listener";
 import { guardRequests } from "./lib/net/guard";
 import { type IpRange, parseIpAllowlist } from "./lib/net/ip";
@@ -20,6 +21,8 @@ import { keepConnectionsLongerThanBalancers } from "./lib/net/keep-alive";
 import { exitOnSignals } from "./lib/shutdown";
 import { verifyFastPath } from "./lib/verify/fast-path";
 import { startWebhookWorker } from "./lib/webhooks/runtime";
+
+ignoreClosedOutput();
 
 const dev = process.argv.includes("--dev");
 // Next.js reads NODE_ENV itself; `npm start` sets it, this covers a bare `node server.ts`.
