@@ -1,4 +1,4 @@
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { expect, test } from "@playwright/test";
 import { createKeyOverHttp, signInOverHttp, signUpOverHttp } from "./accounts";
@@ -72,21 +72,26 @@ function offer(
   });
 }
 
+/** A response callback that resolves with the whole answer once its body has ended. */
+function answered(resolve: (answer: Answer & { body: string }) => void) {
+  return (res: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("end", () =>
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      }),
+    );
+  };
+}
+
 /** One request with any method (fetch refuses TRACE and others). */
 function send(url: string, method: string, path: string): Promise<Answer & { body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, method, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-    });
+    const req = httpRequest({ hostname, port, method, path }, answered(resolve));
     req.on("error", reject);
     req.end();
   });
@@ -178,17 +183,7 @@ function postJson(
           ...(chunked ? { "Transfer-Encoding": "chunked" } : { "Content-Length": bytes.length }),
         },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-      },
+      answered(resolve),
     );
     req.on("error", reject);
     for (let i = 0; i < bytes.length; i += 64 * 1024) req.write(bytes.subarray(i, i + 64 * 1024));
