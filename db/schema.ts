@@ -14,13 +14,14 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { KEY_ENVIRONMENTS, KEY_STATUSES, ROLES } from "./enums";
+import { KEY_ENVIRONMENTS, KEY_STATUSES, ROLES, USAGE_REFILLS } from "./enums";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
 export const roleEnum = pgEnum("member_role", ROLES);
 export const keyEnvironmentEnum = pgEnum("key_environment", KEY_ENVIRONMENTS);
 export const keyStatusEnum = pgEnum("key_status", KEY_STATUSES);
+export const usageRefillEnum = pgEnum("usage_refill", USAGE_REFILLS);
 /** What happens to a key reported as leaked. */
 export const leakActionEnum = pgEnum("leak_action", ["disable", "revoke", "notify"]);
 export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", [
@@ -102,6 +103,18 @@ export const apiKeys = pgTable(
     /** Per-key webhook target (`https://…`) and its signing secret, AES-256-GCM encrypted. */
     webhookUrl: text("webhook_url"),
     webhookSecretEnc: text("webhook_secret_enc"),
+    /** Credits: requests the key may make (null: unlimited) and how they come back. */
+    usageLimit: integer("usage_limit"),
+    usageRefill: usageRefillEnum("usage_refill").notNull().default("never"),
+    /** Credits left in `usage_period`, less any leased out to instances. Null when unlimited. */
+    usageRemaining: integer("usage_remaining"),
+    /**
+     * The refill period `usage_remaining` belongs to (UTC day or month number; 0 without refill):
+     * part of the counter's identity, so a refill happens once per period, by whoever sees it due.
+     */
+    usagePeriod: integer("usage_period").notNull().default(0),
+    /** Bumped by every change an admin makes to the credits: counters of older versions stop. */
+    usageVersion: integer("usage_version").notNull().default(0),
   },
   (t) => [
     uniqueIndex("api_keys_hash_unique").on(t.hash),
@@ -266,3 +279,4 @@ export type KeyStatus = (typeof keyStatusEnum.enumValues)[number];
 export type KeyEnvironment = (typeof keyEnvironmentEnum.enumValues)[number];
 export type LeakAction = (typeof leakActionEnum.enumValues)[number];
 export type WebhookDeliveryStatus = (typeof webhookDeliveryStatusEnum.enumValues)[number];
+export type UsageRefill = (typeof usageRefillEnum.enumValues)[number];
