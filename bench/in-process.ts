@@ -1,14 +1,15 @@
 /** In-process measurements: the verifier beside its floor and baselines, memory, dashboard queries. */
 import { createHash } from "node:crypto";
+import { KeyCache } from "@latchkey/verify/cache";
+import { FixedWindowKeyLimiter } from "@latchkey/verify/rate-limit";
+import { SqlKeyStore } from "@latchkey/verify/store";
+import { Verifier } from "@latchkey/verify/verifier";
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbClient } from "@/db";
 import { keysPageData } from "@/db/queries/keys-page";
 import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeys, organizations } from "@/db/schema";
-import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
-import { KeyCache } from "@/lib/verify/cache";
-import { DbKeyStore } from "@/lib/verify/store";
-import { Verifier } from "@/lib/verify/verifier";
+import { sqlOf } from "@/db/sql";
 import type { BenchKey } from "./seed";
 
 /** Runs op(0..n-1) with `inFlight` callers at once, until n ops or maxMs; returns ops/s. */
@@ -37,7 +38,7 @@ export function newVerifier(db: Db): Verifier {
   // As in the server once its change listener's heartbeat flows: the normal TTLs, not 1 s.
   cache.setHealthy(true);
   return new Verifier({
-    store: new DbKeyStore(() => db),
+    store: new SqlKeyStore(() => sqlOf(db)),
     cache,
     limiter: new FixedWindowKeyLimiter(),
     defaultRateLimitPerMinute: 600,

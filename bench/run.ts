@@ -7,6 +7,7 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { SqlKeyStore } from "@latchkey/verify/store";
 import {
   createPgliteClient,
   createPostgresClient,
@@ -15,7 +16,7 @@ import {
   setClient,
   wrapClient,
 } from "@/db";
-import { findKeyByHash } from "@/db/queries/verify";
+import { sqlOf } from "@/db/sql";
 import { combine, type Load, load, percentile } from "./http";
 import {
   floor,
@@ -131,7 +132,9 @@ async function main() {
   await seedKeyList(smallOrg, 20);
   const bigOrg = await createBenchOrg(db, "Ten thousand keys");
   await seedKeyList(bigOrg, 10_000);
-  const statsKeyRow = await findKeyByHash(db, (keys[0] as { hash: string }).hash);
+  const statsKeyRow = await new SqlKeyStore(() => sqlOf(db)).findByHash(
+    (keys[0] as { hash: string }).hash,
+  );
   if (!statsKeyRow) throw new Error("seed failed");
   const statsKeyId: string = statsKeyRow.id;
   await seedNinetyDaysOfUsage(db, benchOrg, statsKeyId);

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { listenWith } from "@latchkey/verify/postgres";
 import { processGlobal } from "@/shared/process-global";
 import type { DbConfig } from "./config";
 import * as schema from "./schema";
@@ -152,33 +153,7 @@ export async function listen(
     const unsub = await client.pg.listen(channel, onMessage);
     return unsub;
   }
-  let ended = false;
-  // The pool's parsed options, as postgres.js itself does for its listen connection.
-  const connection = postgres({
-    ...client.sql.options,
-    max: 1,
-    idle_timeout: null,
-    max_lifetime: null,
-    fetch_types: false,
-    onnotify: (name: string, payload: string) => {
-      if (name === channel) onMessage(payload);
-    },
-    onclose: () => {
-      if (!ended) onClose?.();
-      ended = true;
-    },
-  } as unknown as postgres.Options<Record<string, never>>);
-  const end = async () => {
-    ended = true;
-    await connection.end({ timeout: 1 });
-  };
-  try {
-    await connection.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
-  } catch (error) {
-    await end().catch(() => {});
-    throw error;
-  }
-  return end;
+  return listenWith(client.sql)(channel, onMessage, onClose);
 }
 
 /**

@@ -2,6 +2,8 @@
  * What a key is, as far as SQL can tell: the precedence of its stored status and expiry, and the
  * "expiring soon" window. Pure, so queries and the domain (lib/keys/status.ts) share one rule.
  */
+
+import { deriveStatus } from "@latchkey/verify/status";
 import type { KEY_DISPLAY_STATUSES } from "@/db/enums";
 import type { KeyStatus } from "@/db/schema";
 
@@ -11,16 +13,7 @@ export type DisplayStatus = (typeof KEY_DISPLAY_STATUSES)[number];
 export const EXPIRING_SOON_DAYS = 7;
 export const EXPIRING_SOON_MS = EXPIRING_SOON_DAYS * 86_400_000;
 
-/**
- * The one precedence of what a key is: revoked beats expired, expired beats disabled. Used by the
- * verifier's refusal codes, the UI's badges and counts computed in SQL (which know only whether
- * a key has expired); the keys list's status filter is its SQL twin.
- */
-export function deriveStatus(status: KeyStatus, expired: boolean): DisplayStatus {
-  if (status === "revoked") return "revoked";
-  if (expired) return "expired";
-  return status;
-}
+export { deriveStatus } from "@latchkey/verify/status";
 
 export type StatusCounts = Record<DisplayStatus, number>;
 

@@ -1,16 +1,20 @@
 import { afterAll, beforeAll } from "vitest";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 
 /**
  * Gives the test file a started verification runtime as the process-wide one (call it after
  * withTestDatabase(): the runtime listens on that database). Usage flushes only when asked.
  */
 export function withVerifyRuntime(
-  options: Partial<Parameters<typeof createVerifyRuntime>[0]> = {},
+  options: Partial<Parameters<typeof createAppVerifyRuntime>[0]> = {},
 ): () => VerifyRuntime {
   let runtime: VerifyRuntime | undefined;
   beforeAll(async () => {
-    runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 600_000, ...options });
+    runtime = createAppVerifyRuntime({
+      defaultRateLimitPerMinute: 600,
+      flushMs: 600_000,
+      ...options,
+    });
     await runtime.start();
     setVerifyRuntime(runtime);
   });

@@ -1,3 +1,4 @@
+import { KEY_CHANGED_CHANNEL } from "@latchkey/verify/listener";
 import {
   and,
   asc,
@@ -21,7 +22,7 @@ import { EXPIRING_SOON_DAYS } from "@/db/key-status";
 import { apiKeys, type KeyEnvironment } from "@/db/schema";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
-export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
+export { KEY_CHANGED_CHANNEL };
 
 /** Announces changed keys; inside a transaction the notification is sent on commit only. */
 export function notifyKeysChanged(db: Db | Tx, hashes: readonly string[]): Promise<void> {

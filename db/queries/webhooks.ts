@@ -61,31 +61,6 @@ export async function enqueueExpiryEvents(db: Db, now: Date): Promise<number> {
   return rows.length;
 }
 
-/** `key.rate_limited` for keys refused in a minute: one event per key per minute, ever. */
-export async function enqueueRateLimitEvents(
-  tx: Db | Tx,
-  events: readonly { keyId: string; minute: number }[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const values = sql.join(
-    events.map((e) => sql`(${e.keyId}::uuid, ${new Date(e.minute).toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-  await tx.execute(sql`
-    insert into webhook_deliveries (organization_id, key_id, event_type, payload, url, dedupe_key)
-    select k.organization_id, k.id, 'key.rate_limited',
-      jsonb_build_object('type', 'key.rate_limited', 'timestamp', ${iso("now()")}, 'data',
-        jsonb_build_object('keyId', k.id, 'organizationId', k.organization_id, 'name', k.name,
-          'minute', ${iso("v.minute")},
-          'rateLimitPerMinute', k.rate_limit_per_minute)),
-      k.webhook_url,
-      'key.rate_limited:' || k.id || ':' || (extract(epoch from v.minute) * 1000)::bigint
-    from (values ${values}) as v(key_id, minute)
-    join api_keys k on k.id = v.key_id
-    where k.webhook_url is not null
-    on conflict (dedupe_key) do nothing`);
-}
-
 export type ClaimedDelivery = {
   id: string;
   keyId: string;

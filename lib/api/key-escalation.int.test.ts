@@ -15,7 +15,7 @@ import { updateKeyPolicy } from "@/lib/keys/service/policy";
 import { changeKeyStatus } from "@/lib/keys/service/status";
 import { regenerateWebhookSecret } from "@/lib/keys/service/webhook-secret";
 import type { Scope } from "@/lib/scopes";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
@@ -37,7 +37,7 @@ const newKey = (scopes: Scope[], patch: Partial<CreateKeyInput> = {}) =>
 beforeAll(async () => {
   const a = await createOrg("Acme");
   acme = { organizationId: a.org.id, userId: a.owner.id, label: "owner" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   writer = await newKey(WRITER, { name: "Writer" });

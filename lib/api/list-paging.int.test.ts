@@ -7,7 +7,7 @@ import { GET as auditRoute } from "@/app/api/v1/audit-log/route";
 import { GET as customersRoute } from "@/app/api/v1/customers/route";
 import { getDb } from "@/db";
 import { apiKeys } from "@/db/schema";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey, createUser } from "@/tests/factories";
@@ -58,7 +58,7 @@ beforeAll(async () => {
   const a = await createOrg("Acme");
   const b = await createOrg("Rival");
   orgIds = [a.org.id, b.org.id];
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 1_000_000, flushMs: 600_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 1_000_000, flushMs: 600_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   const scopes = ["api_keys:read" as const, "customers:read" as const];

@@ -13,7 +13,7 @@ import type { CreateKeyInput } from "@/lib/keys/schemas";
 import type { Actor } from "@/lib/keys/service/audit";
 import { rollKey } from "@/lib/keys/service/roll";
 import type { Scope } from "@/lib/scopes";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey, seedKeys } from "@/tests/factories";
@@ -37,7 +37,7 @@ beforeAll(async () => {
   const r = await createOrg("Rival");
   acme = { organizationId: a.org.id, userId: a.owner.id, label: "owner" };
   rival = { organizationId: r.org.id, userId: r.owner.id, label: "rival owner" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   admin = await newKey(acme, ADMIN, { name: "CI admin" });

@@ -10,7 +10,7 @@ import { openApiDocument, operations } from "@/lib/api/operations";
 import type { Actor } from "@/lib/keys/service/audit";
 import { createKey } from "@/lib/keys/service/create";
 import { SCOPE_IDS } from "@/lib/scopes";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
@@ -83,7 +83,7 @@ let target: { id: string; key: string };
 beforeAll(async () => {
   const { org, owner } = await createOrg("Documented");
   actor = { organizationId: org.id, userId: owner.id, label: "owner" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 100_000, flushMs: 60_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   const base = {

@@ -398,6 +398,10 @@ export const PROBLEM_CODES: Record<ProblemCode, { status: number; text: string }
     status: 429,
     text: "Too many requests for this key; retry after Retry-After seconds.",
   },
+  usage_exceeded: {
+    status: 429,
+    text: "The key has used up its usage limit; Retry-After says when it refills, if it does.",
+  },
   verification_unavailable: {
     status: 503,
     text: "The key store cannot be reached, so no key is accepted (fail closed). Retry later.",

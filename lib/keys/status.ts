@@ -1,4 +1,5 @@
-import { type DisplayStatus, deriveStatus, EXPIRING_SOON_MS } from "@/db/key-status";
+import { expiryTime } from "@latchkey/verify/status";
+import { type DisplayStatus, EXPIRING_SOON_MS } from "@/db/key-status";
 import type { KeyStatus } from "@/db/schema";
 
 export {
@@ -12,15 +13,7 @@ export {
 
 type KeyTimes = { status: KeyStatus; expiresAt: Date | string | number | null };
 
-/** When the key expires; a key without an expiry never does. */
-function expiryTime(expiresAt: KeyTimes["expiresAt"]): number {
-  return expiresAt === null ? Number.POSITIVE_INFINITY : new Date(expiresAt).getTime();
-}
-
-/** What a key is now. */
-export function effectiveStatus(key: KeyTimes, now: Date | number = Date.now()): DisplayStatus {
-  return deriveStatus(key.status, expiryTime(key.expiresAt) <= new Date(now).getTime());
-}
+export { effectiveStatus, expiryTime } from "@latchkey/verify/status";
 
 /** A key still in use (active or disabled, not yet expired) whose expiry is at most 7 days away. */
 export function isExpiringSoon(key: KeyTimes, now: Date | number = Date.now()): boolean {

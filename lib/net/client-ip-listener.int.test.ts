@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { createKey } from "@/lib/keys/service/create";
 import { withClientIp } from "@/lib/net/client-ip-listener";
 import { type IpRange, parseIpAllowlist } from "@/lib/net/ip";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
 
@@ -48,7 +48,7 @@ async function serve(trusted: string): Promise<string> {
 
 beforeAll(async () => {
   const acme = await createOrg("Acme");
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 600_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 600_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   ({ key } = await createKey(

@@ -1,7 +1,7 @@
+import { FixedWindowKeyLimiter } from "@latchkey/verify/rate-limit";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
 import { connectRedis } from "@/lib/rate-limit/limiter";
-import { FixedWindowKeyLimiter } from "./key-limiter";
 
 const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
 

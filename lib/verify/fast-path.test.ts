@@ -1,11 +1,11 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { keyRecord } from "@latchkey/verify/test-records";
+import { fakeRuntime } from "@latchkey/verify/test-runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECURITY_HEADERS } from "@/lib/net/security-headers";
 import { isVerifyRequest, verifyFastPath } from "./fast-path";
 import { setVerifyRuntime, type VerifyRuntime } from "./runtime";
-import { keyRecord } from "./test-records";
-import { fakeRuntime } from "./test-runtime";
 
 const fake = fakeRuntime([keyRecord({ id: "caller", scopes: ["keys:verify"] }), keyRecord()]);
 let server: Server;

@@ -1,96 +1,42 @@
-import type { Redis } from "ioredis";
+/**
+ * The app's one verify runtime per process: the package's runtime on the app's database
+ * connections, Redis client and settings. withApiKey, the verify route and its fast path all use it.
+ */
+import {
+  createVerifyRuntime,
+  type RuntimeOptions,
+  type VerifyRuntime,
+} from "@latchkey/verify/runtime";
 import { getDb, listen, notify } from "@/db";
-import { KEY_CHANGED_CHANNEL } from "@/db/queries/api-keys";
+import { appSql } from "@/db/sql";
 import { env } from "@/lib/env";
-import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
 import { getRedis } from "@/lib/rate-limit/limiter";
 import { onShutdown } from "@/lib/shutdown";
 import { processGlobal } from "@/shared/process-global";
-import { KeyCache } from "./cache";
-import { KeyChangeListener } from "./listener";
-import { DbKeyStore } from "./store";
-import { UsageBuffer } from "./usage";
-import { Verifier } from "./verifier";
 
-export type VerifyRuntime = {
-  verifier: Verifier;
-  usage: UsageBuffer;
-  listener: KeyChangeListener;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-};
+export type { VerifyRuntime } from "@latchkey/verify/runtime";
 
-export type RuntimeOptions = {
-  redis?: Redis;
-  windowSeconds?: number;
-  defaultRateLimitPerMinute: number;
-  flushMs: number;
-  heartbeatMs?: number;
-  cache?: KeyCache;
-  /** The verifier's clock (expiry); tests pass their own. */
-  now?: () => number;
-};
-
-/** Logs without key material: only the error's kind and code. */
-function logIncident(what: string) {
-  return (error: unknown) => {
-    const e = error as { name?: string; code?: string; cause?: { code?: string } };
-    console.error(`[latchkey] ${what}: ${e?.cause?.code ?? e?.code ?? e?.name ?? "error"}`);
-  };
-}
-
-export function createVerifyRuntime(options: RuntimeOptions): VerifyRuntime {
-  const cache = options.cache ?? new KeyCache();
-  const db = () => getDb();
-  const verifier = new Verifier({
-    store: new DbKeyStore(db),
-    cache,
-    limiter: new FixedWindowKeyLimiter({
-      redis: options.redis,
-      windowSeconds: options.windowSeconds,
-    }),
-    defaultRateLimitPerMinute: options.defaultRateLimitPerMinute,
-    now: options.now,
-    onStoreError: logIncident("key store unreachable, refusing requests (503)"),
-  });
-  const usage = new UsageBuffer({
-    db,
-    flushMs: options.flushMs,
-    onError: logIncident("usage flush failed, will retry"),
-  });
-  const listener = new KeyChangeListener({
-    cache,
-    channel: KEY_CHANGED_CHANNEL,
+/** A runtime on the app's database (tests pass their own clock, cache or settings). */
+export function createAppVerifyRuntime(
+  options: Omit<RuntimeOptions, "sql" | "listen" | "notify">,
+): VerifyRuntime {
+  return createVerifyRuntime({
+    sql: appSql,
     listen: (channel, onMessage, onClose) => listen(channel, onMessage, onClose),
     notify: (channel, payload) => notify(getDb(), channel, [payload]),
-    heartbeatMs: options.heartbeatMs,
-    onError: logIncident("key change listener"),
+    ...options,
   });
-  return {
-    verifier,
-    usage,
-    listener,
-    async start() {
-      usage.start();
-      await listener.start();
-    },
-    async stop() {
-      usage.stop();
-      await usage.flush();
-      await listener.stop();
-    },
-  };
 }
 
 const holder = processGlobal("verifyRuntime", () => ({
   runtime: undefined as VerifyRuntime | undefined,
 }));
 
-/** The process-wide verifier with its cache, change listener and usage buffer. */
+/** The process-wide verifier with its cache, change listener, credits and usage buffer. */
 export function getVerifyRuntime(): VerifyRuntime {
   if (holder.runtime) return holder.runtime;
   const config = env();
-  const runtime = createVerifyRuntime({
+  const runtime = createAppVerifyRuntime({
     redis: getRedis(config.REDIS_URL),
     defaultRateLimitPerMinute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
     flushMs: config.USAGE_FLUSH_MS,

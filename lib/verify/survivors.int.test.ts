@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
+import { UsageBuffer } from "@latchkey/verify/usage";
+import { writeUsage } from "@latchkey/verify/usage-sql";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -8,10 +10,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as me } from "@/app/api/v1/me/route";
 import { type Db, getDb } from "@/db";
 import { apiKeys, apiKeyUsage, auditLogs } from "@/db/schema";
+import { sqlOf } from "@/db/sql";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import type { Actor } from "@/lib/keys/service/audit";
 import { changeKeyStatus } from "@/lib/keys/service/status";
-import { UsageBuffer } from "@/lib/verify/usage";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
@@ -95,7 +97,7 @@ describe("usage", () => {
     let db: Db = broken.db;
     const errors: unknown[] = [];
     const buffer = new UsageBuffer({
-      db: () => db,
+      write: (batch) => writeUsage(sqlOf(db), batch),
       flushMs: 600_000,
       onError: (e) => errors.push(e),
     });

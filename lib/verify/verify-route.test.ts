@@ -1,8 +1,8 @@
+import { keyRecord } from "@latchkey/verify/test-records";
+import { fakeRuntime } from "@latchkey/verify/test-runtime";
 import { describe, expect, it, vi } from "vitest";
 import { readBodyBytes } from "@/lib/api/body";
 import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
-import { keyRecord } from "./test-records";
-import { fakeRuntime } from "./test-runtime";
 import { answerVerify, usageName } from "./verify-route";
 
 const CALLER = keyRecord({ id: "caller", name: "Billing service", scopes: ["keys:verify"] });

@@ -3,14 +3,17 @@
  * for, about a key its client sent. Next's route handler and server.ts's fast path are thin glue
  * around `answerVerify`, so both answer exactly the same.
  */
+import { rateLimitHeaders, refusalResponse } from "@latchkey/verify/decide";
+import { describeError, readCredential, usageName } from "@latchkey/verify/http";
+import type { VerifyRuntime } from "@latchkey/verify/runtime";
+import { UNAVAILABLE, verdictOf } from "@latchkey/verify/verdict";
+import type { VerifyResult } from "@latchkey/verify/verifier";
 import { type Failure, MAX_BODY_BYTES, parseJsonBytes, unsupportedMediaType } from "@/lib/api/body";
 import { problem } from "@/lib/api/problem";
 import { VERIFY_ENDPOINT, verifyKeyBody } from "@/lib/api/public-schemas";
 import { getClientIp } from "@/lib/net/client-ip";
-import { decide, rateLimitHeaders, refusalResponse } from "./decide";
-import type { UsageBuffer } from "./usage";
-import type { Verifier, VerifyResult } from "./verifier";
-import { describeError, readCredential } from "./with-api-key";
+
+export { usageName } from "@latchkey/verify/http";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 
@@ -23,11 +26,11 @@ export type VerifyRouteRequest = {
 /** An answer either glue can send as it is. */
 export type Reply = { status: number; headers: Record<string, string>; body: string };
 
-type Runtime = { verifier: Verifier; usage: UsageBuffer };
+type Runtime = Pick<VerifyRuntime, "decide">;
 
 export async function answerVerify(runtime: Runtime, request: VerifyRouteRequest): Promise<Reply> {
   // The caller's own key: the same check as any route of the app's, usage included.
-  const caller = await decide(runtime, {
+  const caller = await runtime.decide({
     key: readCredential(request.headers),
     scopes: ["keys:verify"],
     clientIp: getClientIp(request.headers),
@@ -62,7 +65,7 @@ async function answer(
   if (!parsed.ok) return replyOf(parsed.response, headers);
   const body = parsed.data;
 
-  const checked = await decide(runtime, {
+  const checked = await runtime.decide({
     key: body.key,
     scopes: body.scopes,
     clientIp: body.clientIp,
@@ -74,51 +77,7 @@ async function answer(
   const { result } = checked;
   if (!result.ok && result.status === 503) return unavailable(headers);
   checked.record(result.ok ? 200 : result.status);
-  return json(200, verdict(result), headers);
-}
-
-/** "GET /v1/things" is recorded as method GET on /v1/things, like the app's own routes. */
-export function usageName(endpoint: string): { method: string; endpoint: string } {
-  const match = /^([A-Z]{1,16}) (\S.*)$/.exec(endpoint);
-  return match
-    ? { method: match[1] as string, endpoint: match[2] as string }
-    : { method: "", endpoint };
-}
-
-function verdict(result: VerifyResult) {
-  const { key } = result;
-  if (!key) {
-    // No key, a malformed or unknown one, or another organization's: nothing to say about it.
-    return {
-      valid: false,
-      code: "invalid_key",
-      keyId: null,
-      organizationId: null,
-      name: null,
-      scopes: [],
-      environment: null,
-      expiresAt: null,
-      rateLimit: null,
-      credits: null,
-    };
-  }
-  const rateLimit = result.rateLimit ?? null;
-  return {
-    valid: result.ok,
-    code: result.ok ? "valid" : result.code,
-    keyId: key.id,
-    organizationId: key.organizationId,
-    name: key.name,
-    scopes: key.scopes,
-    environment: key.environment,
-    expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
-    rateLimit: rateLimit && {
-      limit: rateLimit.limit,
-      remaining: rateLimit.remaining,
-      reset: rateLimit.reset,
-    },
-    credits: null,
-  };
+  return json(200, verdictOf(result), headers);
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
@@ -128,8 +87,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 /** Fail closed, in the verdict's own shape, whichever key could not be looked up. */
-const unavailable = (headers: Record<string, string> = {}) =>
-  json(503, { valid: false, code: "verification_unavailable" }, headers);
+const unavailable = (headers: Record<string, string> = {}) => json(503, UNAVAILABLE, headers);
 
 async function replyOf(response: Response, extra: Record<string, string> = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...extra };

@@ -1,10 +1,11 @@
+import { decide } from "@latchkey/verify/decide";
+import type { RateLimitState } from "@latchkey/verify/ports";
+import { keyRecord } from "@latchkey/verify/test-records";
+import type { VerifyResult } from "@latchkey/verify/verifier";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "@/lib/keys/format";
-import type { RateLimitState } from "./ports";
 import { setVerifyRuntime, type VerifyRuntime } from "./runtime";
-import { keyRecord } from "./test-records";
-import type { VerifyResult } from "./verifier";
 import {
   describeError,
   endpointOf,
@@ -112,10 +113,12 @@ describe("withApiKey", () => {
   const rateLimit: RateLimitState = { limit: 5, remaining: 2, reset: 30 };
   const record = vi.fn();
   let verify: (request: unknown) => Promise<VerifyResult>;
-  setVerifyRuntime({
+  const runtime = {
     verifier: { verify: (r: unknown) => verify(r) },
     usage: { record },
-  } as unknown as VerifyRuntime);
+  } as unknown as VerifyRuntime;
+  runtime.decide = (request) => decide(runtime, request);
+  setVerifyRuntime(runtime);
   afterEach(() => record.mockReset());
 
   const request = (path = "/api/v1/me", headers: Record<string, string> = {}) =>
@@ -127,7 +130,7 @@ describe("withApiKey", () => {
     const seen: unknown[] = [];
     verify = async (r) => {
       seen.push(r);
-      return { ok: true, key, rateLimit };
+      return { ok: true, key, rateLimit, credits: null };
     };
     const route = withApiKey<{ id: string }>(
       async (_req, ctx) => Response.json(ctx, { status: 201 }),
@@ -178,7 +181,7 @@ describe("withApiKey", () => {
   });
 
   it("adds no rate-limit headers when the key has no limit state", async () => {
-    verify = async () => ({ ok: true, key: keyRecord(), rateLimit: null });
+    verify = async () => ({ ok: true, key: keyRecord(), rateLimit: null, credits: null });
     const res = await withApiKey(async () => new Response("ok"))(request(), params({}));
     expect(res.headers.has("ratelimit-limit")).toBe(false);
   });
@@ -238,7 +241,7 @@ describe("withApiKey", () => {
 
   it("answers 500 when the handler throws, logging it", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    verify = async () => ({ ok: true, key: keyRecord(), rateLimit });
+    verify = async () => ({ ok: true, key: keyRecord(), rateLimit, credits: null });
     const res = await withApiKey(async () => {
       throw new Error("boom");
     })(request(), params({}));

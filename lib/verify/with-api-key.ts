@@ -1,13 +1,14 @@
+import { refusalResponse, successHeaders } from "@latchkey/verify/decide";
+import { describeError, endpointOf, readCredential } from "@latchkey/verify/http";
+import type { KeyRecord } from "@latchkey/verify/ports";
 import type { NextRequest } from "next/server";
 import { problem } from "@/lib/api/problem";
-import { redactApiKeys } from "@/lib/keys/format";
 import { getClientIp } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
-import { decide, rateLimitHeaders, refusalResponse } from "./decide";
-import type { KeyRecord } from "./ports";
 import { getVerifyRuntime } from "./runtime";
 
-export { rateLimitHeaders } from "./decide";
+export { rateLimitHeaders } from "@latchkey/verify/decide";
+export { describeError, endpointOf, readCredential } from "@latchkey/verify/http";
 
 export type ApiKeyContext = {
   key: Pick<KeyRecord, "id" | "name" | "environment" | "scopes" | "expiresAt"> & {
@@ -22,61 +23,24 @@ type Handler<P> = (
   context: ApiKeyContext & { params: P },
 ) => Promise<Response>;
 
-/** The credential: X-API-Key, else Authorization: Bearer. */
-export function readCredential(headers: Pick<Headers, "get">): string | undefined {
-  const apiKey = headers.get("x-api-key");
-  if (apiKey?.trim()) return apiKey.trim();
-  const auth = headers.get("authorization");
-  const match = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-  return match?.[1];
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const endpoints = new Map<string, string>();
-
-/** The route without ids, so usage is counted per endpoint and not per resource. */
-export function endpointOf(pathname: string): string {
-  let endpoint = endpoints.get(pathname);
-  if (endpoint === undefined) {
-    endpoint = pathname
-      .split("/")
-      .map((part) => (UUID.test(part) ? "{id}" : part))
-      .join("/");
-    // Profiled: splitting and matching every request's path showed up on the hot path; a few
-    // thousand distinct paths are remembered, then the memo starts over (bounded).
-    if (endpoints.size >= 5000) endpoints.clear();
-    endpoints.set(pathname, endpoint);
-  }
-  return endpoint;
-}
-
-/** The error with its stack and causes, for the server log: any key in it is masked. */
-export function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 4; depth++) {
-    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return redactApiKeys(parts.join("\nCaused by: "));
-}
-
 /**
  * Wraps an App Router route handler: the request reaches `handler` only with a verified key that
- * holds every scope in `options.scopes`, from an allowed IP, within its rate limit. Everything
- * else is answered here with problem+json.
+ * holds every scope in `options.scopes`, from an allowed IP, within its rate limit, with the
+ * credits `options.cost` (default 1) left when it has a usage limit. Everything else is answered
+ * here with problem+json.
  */
 export function withApiKey<P = Record<string, never>>(
   handler: Handler<P>,
-  options: { scopes?: readonly Scope[] } = {},
+  options: { scopes?: readonly Scope[]; cost?: number } = {},
 ) {
   return async (request: NextRequest, route: RouteContext<P>): Promise<Response> => {
-    const decision = await decide(getVerifyRuntime(), {
+    const decision = await getVerifyRuntime().decide({
       key: readCredential(request.headers),
       scopes: options.scopes,
       clientIp: getClientIp(request.headers),
       method: request.method,
       endpoint: endpointOf(request.nextUrl.pathname),
+      cost: options.cost,
     });
     const { result } = decision;
 
@@ -102,10 +66,8 @@ export function withApiKey<P = Record<string, never>>(
         console.error("[latchkey] handler failed:", describeError(error));
         response = problem(500, "internal_error", "Something went wrong on our side.");
       }
-      if (result.rateLimit) {
-        for (const [name, value] of Object.entries(rateLimitHeaders(result.rateLimit))) {
-          response.headers.set(name, value);
-        }
+      for (const [name, value] of Object.entries(successHeaders(result))) {
+        response.headers.set(name, value);
       }
     }
     decision.record(response.status);

@@ -12,7 +12,7 @@ import { setWebhookUrl } from "@/lib/actions/set-webhook-url";
 import type { Actor } from "@/lib/keys/service/audit";
 import { CLIENT_IP_HEADER } from "@/lib/net/client-ip";
 import type { Scope } from "@/lib/scopes";
-import { createVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
+import { createAppVerifyRuntime, setVerifyRuntime, type VerifyRuntime } from "@/lib/verify/runtime";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { actAs } from "@/tests/request-context";
@@ -68,7 +68,7 @@ beforeAll(async () => {
   const rival = await createOrg("Rival");
   actor = { organizationId: acme.org.id, userId: acme.owner.id, label: "owner" };
   rivalActor = { organizationId: rival.org.id, userId: rival.owner.id, label: "rival" };
-  runtime = createVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 60_000 });
+  runtime = createAppVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 60_000 });
   await runtime.start();
   setVerifyRuntime(runtime);
   receiver = await startReceiver();

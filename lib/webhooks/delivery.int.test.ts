@@ -1,15 +1,17 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { UsageBuffer } from "@latchkey/verify/usage";
+import { writeUsage } from "@latchkey/verify/usage-sql";
 import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { executeRows, getDb } from "@/db";
 import { claimDueDeliveries } from "@/db/queries/webhooks";
 import { webhookDeliveries } from "@/db/schema";
+import { appSql } from "@/db/sql";
 import type { Actor } from "@/lib/keys/service/audit";
 import { changeKeyStatus } from "@/lib/keys/service/status";
 import { updateKey } from "@/lib/keys/service/update";
-import { UsageBuffer } from "@/lib/verify/usage";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
 import { startReceiver } from "@/tests/webhook-receiver";
@@ -335,7 +337,7 @@ describe("webhook delivery", () => {
     const r = await receiver();
     const key = await keyWithWebhook(r.url);
     await getDb().delete(webhookDeliveries);
-    const usage = new UsageBuffer({ db: () => getDb(), flushMs: 60_000 });
+    const usage = new UsageBuffer({ write: (batch) => writeUsage(appSql, batch), flushMs: 60_000 });
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const event = {
       keyId: key.id,

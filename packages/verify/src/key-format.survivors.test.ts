@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BASE62, generateApiKey, parseApiKey, RANDOM_LENGTH, randomBase62 } from "./format";
+import { BASE62, generateApiKey, parseApiKey, RANDOM_LENGTH, randomBase62 } from "./key-format.ts";
 
 describe("key generation", () => {
   afterEach(() => vi.restoreAllMocks());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { KeyCache } from "./cache";
-import { KeyChangeListener, type ListenFn } from "./listener";
+import { KeyCache } from "./cache.ts";
+import { KeyChangeListener, type ListenFn } from "./listener.ts";
 
 afterEach(() => vi.useRealTimers());
 

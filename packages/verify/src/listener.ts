@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { KeyCache } from "./cache";
+import type { KeyCache } from "./cache.ts";
+
+/** The channel every key change is announced on, with the key's hash as payload. */
+export const KEY_CHANGED_CHANNEL = "latchkey_key_changed";
 
 /** Subscribes; `onClose` is called if the subscription's connection is lost (it is then gone). */
 export type ListenFn = (

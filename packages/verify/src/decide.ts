@@ -1,13 +1,14 @@
 /**
  * The authorization decision for one request made with a key: status and expiry, scopes, IP
- * allowlist, one request of the rate limit, and the usage record. The app's own routes
- * (withApiKey) and the verify route other services call (verify-route.ts) both take it from
- * here, so the two can never decide differently.
+ * allowlist, one request of the rate limit, its credits, and the usage record. Latchkey's own
+ * routes, its verify route and this package's adapters all take it from here, so none can ever
+ * decide differently.
  */
-import { problem } from "@/lib/api/problem";
-import type { RateLimitState } from "./ports";
-import type { UsageBuffer } from "./usage";
-import type { Verifier, VerifyFailure, VerifyResult } from "./verifier";
+import type { RateLimitState } from "./ports.ts";
+import { problem } from "./problem.ts";
+import { limitHeaders } from "./refusals.ts";
+import type { UsageBuffer } from "./usage.ts";
+import type { Verifier, VerifyFailure, VerifyResult, VerifySuccess } from "./verifier.ts";
 
 export type DecideRequest = {
   /** The raw credential, if any. */
@@ -19,7 +20,7 @@ export type DecideRequest = {
   /** What usage is recorded under. */
   method: string;
   endpoint: string;
-  /** Credits the request spends. Accepted for the coming usage limits; no effect yet. */
+  /** Credits the request spends when the key has a usage limit (default 1). */
   cost?: number;
   /** Only keys of this organization; any other reads as unknown, and nothing of it is spent. */
   organizationId?: string;
@@ -41,6 +42,7 @@ export async function decide(
     requiredScopes: request.scopes,
     clientIp: request.clientIp,
     organizationId: request.organizationId,
+    cost: request.cost,
   });
   return {
     result,
@@ -59,27 +61,28 @@ export async function decide(
         verified: result.ok,
         // Only a request the key was allowed to make shows which of its scopes it needs.
         scopes: result.ok ? request.scopes : undefined,
+        usageExceededPeriod:
+          !result.ok && result.code === "usage_exceeded" ? result.credits?.period : undefined,
       });
     },
   };
 }
 
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
-  return {
-    "RateLimit-Limit": String(state.limit),
-    "RateLimit-Remaining": String(state.remaining),
-    "RateLimit-Reset": String(state.reset),
-  };
+  return limitHeaders({ code: "", rateLimit: state });
 }
 
-/** A refusal as the API answers it: problem+json, with the rate limit when it was reached. */
-export function refusalResponse(result: VerifyFailure): Response {
+/** The headers of an allowed request's response: its rate limit, and its credits if limited. */
+export function successHeaders(result: VerifySuccess): Record<string, string> {
+  return limitHeaders({ code: "valid", rateLimit: result.rateLimit, credits: result.credits });
+}
+
+/**
+ * A refusal as the API answers it: problem+json, with the rate limit and credits when they were
+ * counted, and `Retry-After` when waiting helps.
+ */
+export function refusalResponse(result: VerifyFailure, now: number = Date.now()): Response {
   return problem(result.status, result.code, result.detail, {
-    headers: result.rateLimit
-      ? {
-          ...rateLimitHeaders(result.rateLimit),
-          ...(result.status === 429 ? { "Retry-After": String(result.rateLimit.reset) } : {}),
-        }
-      : undefined,
+    headers: limitHeaders(result, now),
   });
 }

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FixedWindowKeyLimiter } from "./key-limiter";
-import { createLimiter, RateLimiterRes } from "./limiter";
+import { createLimiter, RateLimiterRes } from "./limiter.ts";
+import { FixedWindowKeyLimiter } from "./rate-limit.ts";
 
-vi.mock("./limiter", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./limiter")>()),
+vi.mock("./limiter.ts", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./limiter.ts")>()),
   createLimiter: vi.fn(),
 }));
 

@@ -1,5 +1,4 @@
-import type { Db } from "@/db";
-import { type UsageBucket, writeUsage } from "@/db/queries/usage";
+import type { UsageBatch, UsageBucket } from "./usage-sql.ts";
 
 export type UsageEvent = {
   keyId: string;
@@ -10,8 +9,10 @@ export type UsageEvent = {
   durationMs: number;
   /** Epoch ms of the request. */
   at: number;
-  /** False for requests refused after the key was identified (scope, IP, rate limit). */
+  /** False for requests refused after the key was identified (scope, IP, rate limit, credits). */
   verified: boolean;
+  /** Set on a request refused for want of credits: the period they ran out in. */
+  usageExceededPeriod?: number;
   /** The scopes the route required: what the key actually needed (least-privilege hints). */
   scopes?: readonly string[];
 };
@@ -27,12 +28,15 @@ export class UsageBuffer {
   private lastUsed = new Map<string, number>();
   /** Keys refused by their rate limit, per minute: a `key.rate_limited` webhook each, at flush. */
   private rateLimited = new Map<string, { keyId: string; minute: number }>();
+  /** Keys out of credits, per refill period: a `key.usage_exceeded` webhook each, at flush. */
+  private usageExceeded = new Map<string, { keyId: string; period: number }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly deps: {
-      db: () => Db;
+      /** Writes one flush's counts (usage-sql.ts `writeUsage`), in one transaction. */
+      write: (batch: UsageBatch) => Promise<void>;
       flushMs: number;
       /** Flush early once this many buckets are waiting. */
       maxBuckets?: number;
@@ -79,6 +83,10 @@ export class UsageBuffer {
     if (!event.verified && event.status === 429) {
       this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
     }
+    if (event.usageExceededPeriod !== undefined) {
+      const id = `${event.keyId}|${event.usageExceededPeriod}`;
+      this.usageExceeded.set(id, { keyId: event.keyId, period: event.usageExceededPeriod });
+    }
     if (event.verified) {
       const last = this.lastUsed.get(event.keyId) ?? 0;
       if (event.at > last) this.lastUsed.set(event.keyId, event.at);
@@ -94,12 +102,21 @@ export class UsageBuffer {
     const buckets = [...this.buckets.values()];
     const lastUsed = [...this.lastUsed.entries()];
     const rateLimited = this.rateLimited;
+    const usageExceeded = this.usageExceeded;
     this.buckets = new Map();
     this.lastUsed = new Map();
     this.rateLimited = new Map();
-    this.flushing = this.write(buckets, lastUsed, [...rateLimited.values()])
+    this.usageExceeded = new Map();
+    this.flushing = this.deps
+      .write({
+        buckets,
+        lastUsed,
+        rateLimited: [...rateLimited.values()],
+        usageExceeded: [...usageExceeded.values()],
+      })
       .catch((error) => {
         for (const [id, event] of rateLimited) this.rateLimited.set(id, event);
+        for (const [id, event] of usageExceeded) this.usageExceeded.set(id, event);
         // Put the counts back so the next flush tries again; nothing is lost to a blip.
         for (const b of buckets) this.merge(b);
         for (const [id, at] of lastUsed) {
@@ -120,13 +137,5 @@ export class UsageBuffer {
       existing.requests += b.requests;
       existing.totalMs += b.totalMs;
     } else this.buckets.set(id, { ...b });
-  }
-
-  private async write(
-    buckets: Bucket[],
-    lastUsed: [string, number][],
-    rateLimited: { keyId: string; minute: number }[],
-  ): Promise<void> {
-    await writeUsage(this.deps.db(), buckets, lastUsed, rateLimited);
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { parseIpAllowlist } from "@/lib/net/ip";
-import { decide, refusalResponse } from "./decide";
-import { keyRecord } from "./test-records";
-import { fakeRuntime } from "./test-runtime";
+import { decide, refusalResponse } from "./decide.ts";
+import { parseIpAllowlist } from "./ip.ts";
+import { keyRecord } from "./test-records.ts";
+import { fakeRuntime } from "./test-runtime.ts";
 
 const base = { clientIp: "203.0.113.9", method: "GET", endpoint: "/v1/things" };
 

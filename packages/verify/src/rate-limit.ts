@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
-import type { KeyRateLimiter, RateLimitState } from "@/lib/verify/ports";
-import { createLimiter, type Limiter, RateLimiterRes, retryAfterSeconds } from "./limiter";
+import { createLimiter, type Limiter, RateLimiterRes, retryAfterSeconds } from "./limiter.ts";
+import type { KeyRateLimiter, RateLimitState } from "./ports.ts";
 
 /**
  * Fixed windows per key in this process's memory: one Map entry per active key, and no timer or

@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Db } from "@/db";
-import { writeUsage } from "@/db/queries/usage";
-import { UsageBuffer, type UsageEvent } from "./usage";
+import { UsageBuffer, type UsageEvent } from "./usage.ts";
+import type { UsageBatch } from "./usage-sql.ts";
 
-vi.mock("@/db/queries/usage", () => ({ writeUsage: vi.fn(async () => {}) }));
-
-const db = {} as Db;
+const writeUsage = vi.fn(async (_batch: UsageBatch) => {});
 const MINUTE = 1_700_000_040_000; // the start of a minute
 
 const event = (patch: Partial<UsageEvent> = {}): UsageEvent => ({
@@ -20,7 +17,9 @@ const event = (patch: Partial<UsageEvent> = {}): UsageEvent => ({
   ...patch,
 });
 
-const writes = () => vi.mocked(writeUsage).mock.calls.map(([, ...args]) => args);
+/** Each write's buckets, last uses and rate-limited keys, in that order. */
+const writes = () =>
+  writeUsage.mock.calls.map(([batch]) => [batch.buckets, batch.lastUsed, batch.rateLimited]);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -30,7 +29,7 @@ afterEach(() => {
 
 describe("UsageBuffer", () => {
   it("counts per key, minute, method, endpoint and status class, with the route's scopes", async () => {
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event({ scopes: ["customers:read"] }));
     buffer.record(event({ status: 204, durationMs: 7, at: MINUTE + 59_999 }));
     buffer.record(event({ status: 404, at: MINUTE + 60_000 }));
@@ -66,7 +65,7 @@ describe("UsageBuffer", () => {
   });
 
   it("moves last use only forward and only for verified requests", async () => {
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event({ at: MINUTE + 5_000 }));
     buffer.record(event({ at: MINUTE + 2_000 }));
     buffer.record(event({ at: MINUTE + 9_000, verified: false, status: 403 }));
@@ -76,7 +75,7 @@ describe("UsageBuffer", () => {
   });
 
   it("queues one rate-limit event per key and minute, for refused requests answered 429 only", async () => {
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event({ verified: false, status: 429 }));
     buffer.record(event({ verified: false, status: 429, at: MINUTE + 30_000 }));
     buffer.record(event({ verified: false, status: 429, at: MINUTE + 61_000 }));
@@ -90,26 +89,26 @@ describe("UsageBuffer", () => {
   });
 
   it("writes nothing when there is nothing to write", async () => {
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     await buffer.flush();
     expect(writeUsage).not.toHaveBeenCalled();
   });
 
   it("writes refused-only traffic, which has counts but no last use", async () => {
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event({ verified: false, status: 403 }));
     await buffer.flush();
     expect(writeUsage).toHaveBeenCalledTimes(1);
   });
 
   it("flushes early at maxBuckets, and at 10 000 buckets by default", async () => {
-    const small = new UsageBuffer({ db: () => db, flushMs: 60_000, maxBuckets: 2 });
+    const small = new UsageBuffer({ write: writeUsage, flushMs: 60_000, maxBuckets: 2 });
     small.record(event());
     expect(writeUsage).not.toHaveBeenCalled();
     small.record(event({ endpoint: "/other" }));
     expect(writeUsage).toHaveBeenCalledTimes(1);
 
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     for (let i = 0; i < 9_999; i++) buffer.record(event({ endpoint: `/e${i}` }));
     expect(writeUsage).toHaveBeenCalledTimes(1);
     buffer.record(event({ endpoint: "/last" }));
@@ -121,7 +120,7 @@ describe("UsageBuffer", () => {
     vi.mocked(writeUsage).mockImplementationOnce(
       () => new Promise<void>((resolve) => (release = resolve)),
     );
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event());
     const first = buffer.flush();
     buffer.record(event({ keyId: "k2" }));
@@ -130,7 +129,10 @@ describe("UsageBuffer", () => {
     expect(writeUsage).toHaveBeenCalledTimes(1);
     release();
     await Promise.all([first, second]);
-    expect(writes().map(([buckets]) => buckets.map((b) => b.keyId))).toEqual([["k1"], ["k2"]]);
+    expect(writeUsage.mock.calls.map(([batch]) => batch.buckets.map((b) => b.keyId))).toEqual([
+      ["k1"],
+      ["k2"],
+    ]);
   });
 
   it("puts the counts, last use and rate-limit events of a failed write back, merged with new ones", async () => {
@@ -138,7 +140,7 @@ describe("UsageBuffer", () => {
     vi.mocked(writeUsage).mockRejectedValueOnce(failure);
     const errors: unknown[] = [];
     const buffer = new UsageBuffer({
-      db: () => db,
+      write: writeUsage,
       flushMs: 60_000,
       onError: (e) => errors.push(e),
     });
@@ -171,7 +173,7 @@ describe("UsageBuffer", () => {
     vi.mocked(writeUsage).mockImplementationOnce(
       () => new Promise<void>((_resolve, reject) => (fail = reject)),
     );
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event({ at: MINUTE + 1_000 }));
     const flushing = buffer.flush();
     buffer.record(event({ at: MINUTE + 5_000, durationMs: 2 }));
@@ -189,7 +191,7 @@ describe("UsageBuffer", () => {
 
   it("does not keep a failed flush's counts once the retry succeeded", async () => {
     vi.mocked(writeUsage).mockRejectedValueOnce(new Error("blip"));
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 60_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
     buffer.record(event());
     await buffer.flush();
     await buffer.flush();
@@ -199,7 +201,7 @@ describe("UsageBuffer", () => {
 
   it("flushes every flushMs once started, on one unref'd timer, until stopped", async () => {
     vi.useFakeTimers();
-    const buffer = new UsageBuffer({ db: () => db, flushMs: 1_000 });
+    const buffer = new UsageBuffer({ write: writeUsage, flushMs: 1_000 });
     buffer.start();
     buffer.start();
     const timer = (buffer as unknown as { timer: NodeJS.Timeout }).timer;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { BASE62, checksum, generateApiKey, parseApiKey, RANDOM_LENGTH } from "@/lib/keys/format";
+import { BASE62, checksum, generateApiKey, parseApiKey, RANDOM_LENGTH } from "./key-format.ts";
 
 const productPrefix = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
 const environment = fc.constantFrom("live" as const, "test" as const);

@@ -1,5 +1,7 @@
-import type { KeyEnvironment, KeyStatus } from "@/db/schema";
-import type { IpRange } from "@/lib/net/ip";
+import type { UsageRefill } from "./credits/period.ts";
+import type { IpRange } from "./ip.ts";
+import type { KeyEnvironment } from "./key-format.ts";
+import type { KeyStatus } from "./status.ts";
 
 /** What the verifier needs to know about a key, as cached. Never the key itself. */
 export type KeyRecord = {
@@ -16,6 +18,8 @@ export type KeyRecord = {
   ipRestricted: boolean;
   allowedIps: readonly IpRange[];
   rateLimitPerMinute: number | null;
+  /** The key's usage limit (credits), or null when its use is unlimited. */
+  credits: { limit: number; refill: UsageRefill; version: number } | null;
 };
 
 /** Looks keys up by hash; throws when the store cannot be reached. */
@@ -39,4 +43,24 @@ export type RateLimitState = {
 
 export interface KeyRateLimiter {
   consume(keyId: string, limitPerWindow: number): Promise<RateLimitState & { allowed: boolean }>;
+}
+
+/** A key's usage limit as the credit ledger needs it: which counter, and how it refills. */
+export type CreditTerms = { keyId: string; limit: number; refill: UsageRefill; version: number };
+
+export type CreditState = {
+  allowed: boolean;
+  limit: number;
+  /** Credits left after this spend (or now, when it was refused). */
+  remaining: number;
+  refill: UsageRefill;
+  /** Epoch ms of the next refill, or null when the key never refills. */
+  refillsAt: number | null;
+  /** The refill period spent in. */
+  period: number;
+};
+
+/** Spends credits exactly (credits/ledger.ts); throws when it cannot tell (fail closed). */
+export interface CreditSpender {
+  spend(terms: CreditTerms, cost: number): Promise<CreditState>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { KeyCache } from "./cache";
-import { keyRecord } from "./test-records";
+import { KeyCache } from "./cache.ts";
+import { keyRecord } from "./test-records.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

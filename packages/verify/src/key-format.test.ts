@@ -9,7 +9,7 @@ import {
   randomBase62,
   redactApiKeys,
   toBase62,
-} from "./format";
+} from "./key-format.ts";
 
 describe("generateApiKey", () => {
   it("has the documented format and a checksum over everything before it", () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { generateApiKey, hashApiKey } from "@/lib/keys/format";
-import { parseIpAllowlist } from "@/lib/net/ip";
-import { FixedWindowKeyLimiter } from "@/lib/rate-limit/key-limiter";
-import { KeyCache } from "./cache";
-import { KeyChangeListener } from "./listener";
-import type { KeyRecord, KeyStore } from "./ports";
-import { keyRecord } from "./test-records";
-import { Verifier } from "./verifier";
+import { KeyCache } from "./cache.ts";
+import { parseIpAllowlist } from "./ip.ts";
+import { generateApiKey, hashApiKey } from "./key-format.ts";
+import { KeyChangeListener } from "./listener.ts";
+import type { KeyRecord, KeyStore } from "./ports.ts";
+import { FixedWindowKeyLimiter } from "./rate-limit.ts";
+import { keyRecord } from "./test-records.ts";
+import { Verifier } from "./verifier.ts";
 
 const record = keyRecord;
 

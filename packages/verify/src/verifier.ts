@@ -1,20 +1,23 @@
 /**
- * The key verifier, framework-free: credential in, decision out. The Next.js glue lives in
- * with-api-key.ts.
+ * The key verifier, framework-free: credential in, decision out. Latchkey's own routes, its verify
+ * route and this package's adapters all ask it.
  */
 
-import type { ProblemCode } from "@/lib/api/problem";
-import { hashApiKey, parseApiKey } from "@/lib/keys/format";
-import { type DisplayStatus, effectiveStatus } from "@/lib/keys/status";
-import { ipMatches } from "@/lib/net/ip";
-import { KeyCache } from "./cache";
+import { KeyCache } from "./cache.ts";
+import { ipMatches } from "./ip.ts";
+import { hashApiKey, parseApiKey } from "./key-format.ts";
 import {
+  type CreditSpender,
+  type CreditState,
   type KeyRateLimiter,
   type KeyRecord,
   type KeyStore,
   type RateLimitState,
   StoreUnavailableError,
-} from "./ports";
+} from "./ports.ts";
+import type { ProblemCode } from "./problem.ts";
+import { REFUSAL_STATUS, type RefusalCode, refusalDetail } from "./refusals.ts";
+import { type DisplayStatus, effectiveStatus } from "./status.ts";
 
 export type VerifyRequest = {
   /** The raw credential from the request, if any. */
@@ -26,13 +29,17 @@ export type VerifyRequest = {
    * checked or spent (the verify route checks keys for one organization's services).
    */
   organizationId?: string;
-  /** Skip the rate limit (checks that must not spend the key's requests). */
-  skipRateLimit?: boolean;
-  /** Skip the IP allowlist. */
-  skipIpCheck?: boolean;
+  /** Credits the request spends when the key has a usage limit (default 1; 0 spends none). */
+  cost?: number;
 };
 
-export type VerifySuccess = { ok: true; key: KeyRecord; rateLimit: RateLimitState | null };
+export type VerifySuccess = {
+  ok: true;
+  key: KeyRecord;
+  rateLimit: RateLimitState | null;
+  /** The key's credits after this request; null when its use is unlimited. */
+  credits: CreditState | null;
+};
 export type VerifyFailure = {
   ok: false;
   status: number;
@@ -41,6 +48,7 @@ export type VerifyFailure = {
   /** The key, when it was identified (for usage counting). */
   key?: KeyRecord;
   rateLimit?: RateLimitState;
+  credits?: CreditState;
 };
 export type VerifyResult = VerifySuccess | VerifyFailure;
 
@@ -48,6 +56,8 @@ export type VerifierDeps = {
   store: KeyStore;
   cache?: KeyCache;
   limiter: KeyRateLimiter;
+  /** Spends the credits of keys with a usage limit; without it such keys cannot be verified. */
+  credits?: CreditSpender;
   defaultRateLimitPerMinute: number;
   now?: () => number;
   onStoreError?: (error: unknown) => void;
@@ -55,18 +65,23 @@ export type VerifierDeps = {
   lookupTimeoutMs?: number;
 };
 
-const REFUSALS: Record<Exclude<DisplayStatus, "active">, [ProblemCode, string]> = {
-  revoked: ["key_revoked", "This API key has been revoked."],
-  expired: ["key_expired", "This API key has expired."],
-  disabled: ["key_disabled", "This API key is disabled."],
-};
+const STATUS_CODES = {
+  revoked: "key_revoked",
+  expired: "key_expired",
+  disabled: "key_disabled",
+} as const satisfies Record<Exclude<DisplayStatus, "active">, RefusalCode>;
 
 const fail = (
-  status: number,
-  code: ProblemCode,
-  detail: string,
+  code: RefusalCode,
   extra: Partial<VerifyFailure> = {},
-): VerifyFailure => ({ ok: false, status, code, detail, ...extra });
+  context: Parameters<typeof refusalDetail>[1] = {},
+): VerifyFailure => ({
+  ok: false,
+  status: REFUSAL_STATUS[code],
+  code,
+  detail: refusalDetail(code, context),
+  ...extra,
+});
 
 export class Verifier {
   readonly cache: KeyCache;
@@ -94,71 +109,67 @@ export class Verifier {
 
   async verify(request: VerifyRequest): Promise<VerifyResult> {
     const raw = request.key?.trim();
-    if (!raw)
-      return fail(401, "missing_key", "Send an API key in X-API-Key or Authorization: Bearer.");
+    if (!raw) return fail("missing_key");
     // Garbage and typos stop here, before any hashing or database work.
-    if (!parseApiKey(raw)) return fail(401, "invalid_key", "The API key is not valid.");
+    if (!parseApiKey(raw)) return fail("invalid_key");
 
     let record: KeyRecord | null;
     try {
       record = await this.lookup(hashApiKey(raw));
     } catch (error) {
       this.deps.onStoreError?.(error);
-      return fail(
-        503,
-        "verification_unavailable",
-        "API keys cannot be verified right now. Try again shortly.",
-      );
+      return fail("verification_unavailable");
     }
-    if (!record) return fail(401, "invalid_key", "The API key is not valid.");
+    if (!record) return fail("invalid_key");
     if (request.organizationId !== undefined && record.organizationId !== request.organizationId) {
-      return fail(401, "invalid_key", "The API key is not valid.");
+      return fail("invalid_key");
     }
     return this.check(record, request);
   }
 
-  /** Status, expiry, IP, rate limit and scope checks on a known key. */
+  /**
+   * The checks on a known key, in this order: status and expiry, scopes, IP allowlist, rate limit,
+   * credits. Whatever refuses a request stops it there, so a request refused for any other reason
+   * spends neither its rate limit nor its credits.
+   */
   async check(key: KeyRecord, request: VerifyRequest): Promise<VerifyResult> {
     const status = effectiveStatus(key, this.now());
     if (status !== "active") {
-      const [code, detail] = REFUSALS[status];
-      return fail(401, code, detail, { key });
-    }
-    if (key.ipRestricted && !request.skipIpCheck) {
-      if (!request.clientIp || !ipMatches(request.clientIp, key.allowedIps)) {
-        return fail(
-          403,
-          "ip_not_allowed",
-          "Requests with this key are not allowed from this IP address.",
-          { key },
-        );
-      }
-    }
-    let rateLimit: RateLimitState | null = null;
-    if (!request.skipRateLimit) {
-      const limit = key.rateLimitPerMinute ?? this.deps.defaultRateLimitPerMinute;
-      const result = await this.deps.limiter.consume(key.id, limit);
-      rateLimit = { limit: result.limit, remaining: result.remaining, reset: result.reset };
-      if (!result.allowed) {
-        return fail(429, "rate_limited", `Rate limit of ${limit} requests per minute exceeded.`, {
-          key,
-          rateLimit,
-        });
-      }
+      return fail(STATUS_CODES[status], { key });
     }
     const missing = (request.requiredScopes ?? []).filter((s) => !key.scopes.includes(s));
     if (missing.length > 0) {
-      return fail(
-        403,
-        "insufficient_scope",
-        `This API key lacks the scope ${missing.join(", ")}.`,
-        {
-          key,
-          rateLimit: rateLimit ?? undefined,
-        },
-      );
+      return fail("insufficient_scope", { key }, { missingScopes: missing });
     }
-    return { ok: true, key, rateLimit };
+    if (key.ipRestricted) {
+      if (!request.clientIp || !ipMatches(request.clientIp, key.allowedIps)) {
+        return fail("ip_not_allowed", { key });
+      }
+    }
+    const limit = key.rateLimitPerMinute ?? this.deps.defaultRateLimitPerMinute;
+    const consumed = await this.deps.limiter.consume(key.id, limit);
+    const rateLimit = {
+      limit: consumed.limit,
+      remaining: consumed.remaining,
+      reset: consumed.reset,
+    };
+    if (!consumed.allowed) {
+      return fail("rate_limited", { key, rateLimit }, { rateLimitPerMinute: limit });
+    }
+    if (!key.credits) return { ok: true, key, rateLimit, credits: null };
+    let credits: CreditState;
+    try {
+      if (!this.deps.credits) throw new Error("no credit ledger");
+      credits = await this.deps.credits.spend({ keyId: key.id, ...key.credits }, request.cost ?? 1);
+    } catch (error) {
+      // Credits that cannot be counted are not given away.
+      this.deps.onStoreError?.(error);
+      return fail("verification_unavailable", { key, rateLimit });
+    }
+    if (!credits.allowed) {
+      return fail("usage_exceeded", { key, rateLimit, credits });
+    }
+    return { ok: true, key, rateLimit, credits };
   }
 
   private async lookup(hash: string): Promise<KeyRecord | null> {

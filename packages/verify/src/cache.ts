@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { KeyRecord } from "./ports";
+import type { KeyRecord } from "./ports.ts";
 
 export type CacheOptions = {
   max?: number;

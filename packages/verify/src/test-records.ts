@@ -1,4 +1,4 @@
-import type { KeyRecord } from "./ports";
+import type { KeyRecord } from "./ports.ts";
 
 /** A verifiable key record for unit tests of the verifier; override what the test is about. */
 export function keyRecord(patch: Partial<KeyRecord> = {}): KeyRecord {
@@ -14,6 +14,7 @@ export function keyRecord(patch: Partial<KeyRecord> = {}): KeyRecord {
     ipRestricted: false,
     allowedIps: [],
     rateLimitPerMinute: null,
+    credits: null,
     ...patch,
   };
 }
