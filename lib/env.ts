@@ -67,6 +67,15 @@ const envSchema = z.object({
   // an email has an account. At least 10 so a team can still be set up.
   MEMBER_ADDS_PER_HOUR: z.coerce.number().int().min(10).max(1_000_000).default(30),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Where credits (usage limits) are counted: `redis` (shared by every instance; the default with
+   * REDIS_URL), `lease` (blocks leased from PostgreSQL; the default without it), or `memory` (one
+   * instance only, written back on each flush: a crash can let the last flush's credits be spent
+   * again).
+   */
+  CREDITS_MODE: optionalString.pipe(
+    z.enum(["redis", "lease", "memory"], { error: "must be redis, lease or memory" }).optional(),
+  ),
   /** Encrypts webhook signing secrets at rest; AUTH_SECRET is used when unset. */
   WEBHOOK_SECRET_KEY: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),

@@ -3,10 +3,17 @@
  * connections, Redis client and settings. withApiKey, the verify route and its fast path all use it.
  */
 import {
+  createLeaseLedger,
+  createMemoryLedger,
+  createRedisLedger,
+} from "@latchkey/verify/credits/ledger";
+import {
   createVerifyRuntime,
+  type RuntimeLedger,
   type RuntimeOptions,
   type VerifyRuntime,
 } from "@latchkey/verify/runtime";
+import type { Redis } from "ioredis";
 import { getDb, listen, notify } from "@/db";
 import { appSql } from "@/db/sql";
 import { env } from "@/lib/env";
@@ -16,15 +23,39 @@ import { processGlobal } from "@/shared/process-global";
 
 export type { VerifyRuntime } from "@latchkey/verify/runtime";
 
-/** A runtime on the app's database (tests pass their own clock, cache or settings). */
+export type CreditsMode = "redis" | "lease" | "memory";
+
+/**
+ * The credit ledger for this process: in Redis when instances share one (one atomic script per
+ * spend), else leased from PostgreSQL, which is exact across instances and loses at most one lease
+ * per instance to a crash. Memory mode counts only in this process and writes back on flush: for
+ * a single instance that accepts that a crash can give back what was spent since the last flush.
+ */
+export function createCreditLedger(
+  mode: CreditsMode | undefined,
+  redis: Redis | undefined,
+  now?: () => number,
+): RuntimeLedger {
+  const chosen = mode ?? (redis ? "redis" : "lease");
+  if (chosen === "redis") {
+    if (!redis) throw new Error("CREDITS_MODE=redis needs REDIS_URL");
+    return createRedisLedger({ sql: appSql, redis, now });
+  }
+  if (chosen === "memory") return createMemoryLedger({ sql: appSql, now });
+  return createLeaseLedger({ sql: appSql, now });
+}
+
+/** A runtime on the app's database (tests pass their own clock, cache, ledger or settings). */
 export function createAppVerifyRuntime(
-  options: Omit<RuntimeOptions, "sql" | "listen" | "notify">,
+  options: Omit<RuntimeOptions, "sql" | "listen" | "notify"> & { creditsMode?: CreditsMode },
 ): VerifyRuntime {
+  const { creditsMode, ...rest } = options;
   return createVerifyRuntime({
     sql: appSql,
     listen: (channel, onMessage, onClose) => listen(channel, onMessage, onClose),
     notify: (channel, payload) => notify(getDb(), channel, [payload]),
-    ...options,
+    credits: rest.credits ?? createCreditLedger(creditsMode, rest.redis, rest.now),
+    ...rest,
   });
 }
 
@@ -38,6 +69,7 @@ export function getVerifyRuntime(): VerifyRuntime {
   const config = env();
   const runtime = createAppVerifyRuntime({
     redis: getRedis(config.REDIS_URL),
+    creditsMode: config.CREDITS_MODE,
     defaultRateLimitPerMinute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
     flushMs: config.USAGE_FLUSH_MS,
   });

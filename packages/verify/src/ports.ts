@@ -1,3 +1,4 @@
+import type { CreditLedger, CreditSpend } from "./credits/ledger.ts";
 import type { UsageRefill } from "./credits/period.ts";
 import type { IpRange } from "./ip.ts";
 import type { KeyEnvironment } from "./key-format.ts";
@@ -45,22 +46,10 @@ export interface KeyRateLimiter {
   consume(keyId: string, limitPerWindow: number): Promise<RateLimitState & { allowed: boolean }>;
 }
 
-/** A key's usage limit as the credit ledger needs it: which counter, and how it refills. */
-export type CreditTerms = { keyId: string; limit: number; refill: UsageRefill; version: number };
+export type { CreditTerms } from "./credits/ledger.ts";
 
-export type CreditState = {
-  allowed: boolean;
-  limit: number;
-  /** Credits left after this spend (or now, when it was refused). */
-  remaining: number;
-  refill: UsageRefill;
-  /** Epoch ms of the next refill, or null when the key never refills. */
-  refillsAt: number | null;
-  /** The refill period spent in. */
-  period: number;
-};
+/** What a key's credits are after a spend (credits/ledger.ts). */
+export type CreditState = CreditSpend;
 
-/** Spends credits exactly (credits/ledger.ts); throws when it cannot tell (fail closed). */
-export interface CreditSpender {
-  spend(terms: CreditTerms, cost: number): Promise<CreditState>;
-}
+/** Spends credits exactly; throws when it cannot tell (the verifier then fails closed). */
+export type CreditSpender = Pick<CreditLedger, "spend">;

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/tests/db";
+import { sqlFromPostgres } from "../postgres.ts";
 import type { Sql } from "../sql.ts";
 import {
   type CreditLedger,
@@ -12,7 +13,6 @@ import {
   createRedisLedger,
 } from "./ledger.ts";
 import { periodOf, type UsageRefill } from "./period.ts";
-import { sqlFromPostgres } from "./postgres-sql.ts";
 import { sqlCreditRows } from "./rows.ts";
 
 const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
