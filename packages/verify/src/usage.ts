@@ -80,7 +80,7 @@ export class UsageBuffer {
         scopes: event.scopes ?? [],
       });
     }
-    if (!event.verified && event.status === 429) {
+    if (!event.verified && event.status === 429 && event.usageExceededPeriod === undefined) {
       this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
     }
     if (event.usageExceededPeriod !== undefined) {
