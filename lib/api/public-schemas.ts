@@ -83,7 +83,7 @@ export const verifyKeyBody = z
       }),
     cost: z.int().min(0).max(1000).optional().meta({
       description:
-        "Credits this request spends (default 1). Validated, but has no effect yet: keys have no usage limit so far.",
+        "Credits this request spends when the key has a usage limit (default 1; 0 spends none). Spent only by a request every other check allowed.",
     }),
   })
   .meta({ id: "VerifyKey" });
@@ -122,7 +122,21 @@ export const verifyKeyResultSchema = z
       .meta({
         description: "The checked key's rate limit after this request (null when not reached).",
       }),
-    credits: z.null().meta({ description: "Null: the key has no usage limit." }),
+    credits: z
+      .object({
+        limit: z.int(),
+        remaining: z.int().meta({ description: "Credits left after this request." }),
+        refill: z.enum(["never", "daily", "monthly"]),
+        refillsAt: z.iso
+          .datetime({ offset: true })
+          .nullable()
+          .meta({ description: "The next refill (UTC midnight), or null when it never refills." }),
+      })
+      .nullable()
+      .meta({
+        description:
+          "The checked key's credits after this request: null when it has no usage limit, or when the request was refused before its credits were counted.",
+      }),
   })
   .meta({ id: "VerifyKeyResult" });
 
