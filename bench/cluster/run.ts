@@ -281,6 +281,33 @@ async function main() {
     });
   }
 
+  // --- credits: one usage limit, spent through three instances sharing Redis --------------------
+  {
+    const limited = await createKey(LB, {
+      name: "usage limit 50",
+      usageLimit: 50,
+      rateLimitPerMinute: 100_000,
+    });
+    const codes = await Promise.all(
+      Array.from({ length: 200 }, async () =>
+        call(LB, "GET", "/api/v1/me", limited.key).then(
+          (r) => (r.status === 200 ? "200" : String(r.json?.code ?? r.status)),
+          () => "error",
+        ),
+      ),
+    );
+    const counts = tally(codes.map((c) => (c === "200" ? 200 : c === "usage_exceeded" ? 429 : 0)));
+    const after = await call(LB, "GET", `/api/v1/api-keys/${limited.id}`, admin.key);
+    results.credits = { counts, usageRemaining: after.json?.usageRemaining };
+    row({
+      section: "credits",
+      metric: "200 parallel requests, usage limit 50, through the balancer",
+      value: `${counts[200] ?? 0} allowed, ${counts[429] ?? 0} usage_exceeded, ${counts[0] ?? 0} other`,
+      target: "exactly 50 allowed",
+      met: counts[200] === 50 && counts[429] === 150,
+    });
+  }
+
   // --- revocation ------------------------------------------------------------------------------
   {
     const victim = await createKey(LB, { name: "to revoke" });
