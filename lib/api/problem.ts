@@ -10,6 +10,7 @@ export type ProblemCode =
   | "insufficient_scope"
   | "ip_not_allowed"
   | "rate_limited"
+  | "usage_exceeded"
   | "verification_unavailable"
   | "invalid_body"
   | "validation_failed"

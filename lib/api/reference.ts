@@ -398,6 +398,10 @@ export const PROBLEM_CODES: Record<ProblemCode, { status: number; text: string }
     status: 429,
     text: "Too many requests for this key; retry after Retry-After seconds.",
   },
+  usage_exceeded: {
+    status: 429,
+    text: "The key has no usage credits left for this request. Retry-After is set only when a refill is due; an admin can raise the limit or top it up.",
+  },
   verification_unavailable: {
     status: 503,
     text: "The key store cannot be reached, so no key is accepted (fail closed). Retry later.",
