@@ -12,6 +12,7 @@ import type { Scope } from "@/lib/scopes";
 import { call } from "@/tests/api";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
+import { keyRow, setKeyRow } from "@/tests/key-rows";
 import { withVerifyRuntime } from "@/tests/runtime";
 
 withTestDatabase();
@@ -43,13 +44,8 @@ const patch = (id: string, body: unknown) =>
     body,
     params: { id },
   });
-const row = async (id: string) => {
-  const [r] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
-  if (!r) throw new Error("no key");
-  return r;
-};
-const setRow = (id: string, values: Partial<typeof apiKeys.$inferInsert>) =>
-  getDb().update(apiKeys).set(values).where(eq(apiKeys.id, id));
+const row = keyRow;
+const setRow = setKeyRow;
 const errorsOf = (res: Awaited<ReturnType<typeof call>>) =>
   (res.json.errors as { path: string; message: string }[]).map((e) => e.path);
 

@@ -1,15 +1,16 @@
 import { periodOf } from "@latchkey/verify/credits/period";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, listen } from "@/db";
 import { KEY_CHANGED_CHANNEL } from "@/db/queries/api-keys";
-import { apiKeys, auditLogs, webhookDeliveries } from "@/db/schema";
+import { apiKeys, webhookDeliveries } from "@/db/schema";
 import { hashApiKey } from "@/lib/keys/format";
 import type { Actor } from "@/lib/keys/service/audit";
 import { rollKey } from "@/lib/keys/service/roll";
 import { updateKey } from "@/lib/keys/service/update";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
+import { auditOf, keyRow, setKeyRow } from "@/tests/key-rows";
 
 const db = withTestDatabase();
 
@@ -19,19 +20,7 @@ async function newOrg(): Promise<Actor> {
   const { org, owner } = await createOrg("Credits Co");
   return { organizationId: org.id, userId: owner.id, label: "owner" };
 }
-const keyRow = async (id: string) => {
-  const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
-  if (!row) throw new Error("no key");
-  return row;
-};
-const setRow = (id: string, patch: Partial<typeof apiKeys.$inferInsert>) =>
-  getDb().update(apiKeys).set(patch).where(eq(apiKeys.id, id));
-const auditOf = (id: string, action?: string) =>
-  getDb()
-    .select()
-    .from(auditLogs)
-    .where(and(eq(auditLogs.keyId, id), action ? eq(auditLogs.action, action) : undefined))
-    .orderBy(asc(auditLogs.seq));
+const setRow = setKeyRow;
 const credits = async (id: string) => {
   const row = await keyRow(id);
   return {
