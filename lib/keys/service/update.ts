@@ -60,7 +60,8 @@ export async function updateKey(
     let current: Pick<KeyRow, "status" | "expiresAt"> = row;
     let webhookSecret: string | undefined;
     if (Object.keys(changes).length > 0 || credits) {
-      // Only what this edit touches is held to the policy: renaming an older key stays possible.
+      // Only what this edit touches is held to the policy (which says nothing of credits):
+      // renaming an older key stays possible.
       if (Object.keys(changes).length > 0) {
         await enforcePolicy(
           tx,
