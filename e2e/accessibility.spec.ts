@@ -84,7 +84,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     }) => {
       await newOrganization(page);
       await openApiKeys(page);
-      await createKey(page, { name: "Audited key" });
+      await createKey(page, { name: "Audited key", usageLimit: "100", refill: "Every day" });
       await createKey(page, { name: "Second key" });
       await keyRow(page, "Second key").getByRole("button", { name: "Disable" }).click();
       await expect(keyRow(page, "Second key")).toContainText("Disabled");

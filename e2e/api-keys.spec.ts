@@ -1,5 +1,14 @@
 import { expect, newOrganization, signedOut, test } from "./fixtures";
-import { createKey, keyRow, newAccount, openApiKeys, signIn, signOut, signUp } from "./helpers";
+import {
+  createKey,
+  detail,
+  keyRow,
+  newAccount,
+  openApiKeys,
+  signIn,
+  signOut,
+  signUp,
+} from "./helpers";
 
 test("create a key: shown once, copied, then gone for good", async ({ page }) => {
   await newOrganization(page);
@@ -87,6 +96,82 @@ test("field errors for an empty name, a too-long name and an invalid CIDR", asyn
   );
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByText("No API keys yet")).toBeVisible();
+});
+
+test("a usage limit from the dialog shows on the key's page, is edited in place and topped up", async ({
+  page,
+}) => {
+  await newOrganization(page);
+  await openApiKeys(page);
+  await page.getByRole("button", { name: "Create API Key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API Key" });
+  await dialog.getByRole("textbox", { name: "Name" }).fill("Metered");
+  await dialog.getByRole("checkbox", { name: "customers:read" }).check();
+  const limit = dialog.getByRole("textbox", { name: "Usage limit" });
+  await expect(limit).toHaveAccessibleDescription(/Empty means unlimited/);
+  const refill = dialog.getByRole("combobox", { name: "Refill" });
+  await expect(refill.getByRole("option")).toHaveText(["Never", "Every day", "Every month"]);
+  await expect(refill).toHaveAccessibleDescription(/UTC/);
+
+  // Bad input: a field error on the field, nothing created, what was typed kept.
+  await limit.fill("five");
+  await refill.selectOption({ label: "Every day" });
+  await dialog.getByRole("button", { name: "Create Key" }).click();
+  await expect(limit).toHaveAccessibleDescription(/Enter a whole number of requests\./);
+  await expect(limit).toHaveAttribute("aria-invalid", "true");
+  await expect(limit).toHaveValue("five");
+  await limit.fill("");
+  await dialog.getByRole("button", { name: "Create Key" }).click();
+  await expect(refill).toHaveAccessibleDescription(/Set a usage limit to refill it\./);
+
+  await limit.fill("5");
+  await dialog.getByRole("button", { name: "Create Key" }).click();
+  await expect(dialog.getByTestId("new-api-key")).toBeVisible();
+  await dialog.getByRole("button", { name: "I've Saved My Key" }).click();
+  await expect(keyRow(page, "Metered")).toBeVisible();
+  await expect(keyRow(page, "Metered")).not.toContainText("Usage exhausted");
+
+  await keyRow(page, "Metered").getByRole("link", { name: "Metered" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Metered" })).toBeVisible();
+  await expect(detail(page, "Usage left")).toHaveText("5 of 5 · refills daily");
+
+  // The limit, edited in place: what is left moves with it.
+  const settings = page.getByRole("form", { name: "Settings" });
+  await expect(settings.getByRole("textbox", { name: "Usage limit" })).toHaveValue("5");
+  await expect(settings.getByRole("combobox", { name: "Refill" })).toHaveValue("daily");
+  await settings.getByRole("textbox", { name: "Usage limit" }).fill("8");
+  await settings.getByRole("combobox", { name: "Refill" }).selectOption({ label: "Every month" });
+  await settings.getByRole("button", { name: "Save changes" }).click();
+  await expect(settings.getByRole("status")).toHaveText("Changes saved.");
+  await expect(detail(page, "Usage left")).toHaveText("8 of 8 · refills monthly");
+
+  // Set to nothing left: the key shows as exhausted here and in the list…
+  const usageLeft = page.getByRole("form", { name: "Usage left" });
+  await usageLeft.getByRole("textbox", { name: "Set usage left" }).fill("-1");
+  await usageLeft.getByRole("button", { name: "Set usage left" }).click();
+  await expect(
+    usageLeft.getByRole("textbox", { name: "Set usage left" }),
+  ).toHaveAccessibleDescription(/Enter a whole number of requests\./);
+  await usageLeft.getByRole("textbox", { name: "Set usage left" }).fill("0");
+  await usageLeft.getByRole("button", { name: "Set usage left" }).click();
+  await expect(usageLeft.getByRole("status")).toHaveText("Usage left saved.");
+  await expect(detail(page, "Usage left")).toHaveText("0 of 8 · refills monthly");
+  await expect(detail(page, "Status")).toContainText("Usage exhausted");
+  await page.goto("/");
+  const low = page.getByRole("region", { name: "Running out of usage" });
+  await expect(low).toContainText("Metered");
+  await expect(low).toContainText("Usage exhausted");
+  await openApiKeys(page);
+  await expect(keyRow(page, "Metered")).toContainText("Usage exhausted");
+
+  // …and a top-up, typed and sent from the keyboard, gives it requests again.
+  await keyRow(page, "Metered").getByRole("link", { name: "Metered" }).click();
+  await page.getByRole("textbox", { name: "Set usage left" }).fill("5");
+  await page.getByRole("textbox", { name: "Set usage left" }).press("Enter");
+  await expect(detail(page, "Usage left")).toHaveText("5 of 8 · refills monthly");
+  await expect(detail(page, "Status")).not.toContainText("Usage exhausted");
+  const trail = page.getByRole("region", { name: "Audit trail" });
+  await expect(trail.getByRole("cell", { name: "Updated" })).toHaveCount(3);
 });
 
 test("disable, enable, revoke with cancel and confirm; the audit log has it all in order", async ({

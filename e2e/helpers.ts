@@ -49,7 +49,14 @@ export async function openApiKeys(page: Page) {
 /** Creates a key through the dialog and returns the full key from the copy card. */
 export async function createKey(
   page: Page,
-  options: { name: string; scopes?: string[]; environment?: "Live" | "Test"; allowedIps?: string },
+  options: {
+    name: string;
+    scopes?: string[];
+    environment?: "Live" | "Test";
+    allowedIps?: string;
+    usageLimit?: string;
+    refill?: "Never" | "Every day" | "Every month";
+  },
 ): Promise<string> {
   await page.getByRole("button", { name: "Create API Key" }).click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
@@ -61,6 +68,12 @@ export async function createKey(
   if (options.allowedIps) {
     await dialog.getByRole("textbox", { name: "Allowed IPs" }).fill(options.allowedIps);
   }
+  if (options.usageLimit) {
+    await dialog.getByRole("textbox", { name: "Usage limit" }).fill(options.usageLimit);
+  }
+  if (options.refill) {
+    await dialog.getByRole("combobox", { name: "Refill" }).selectOption({ label: options.refill });
+  }
   await dialog.getByRole("button", { name: "Create Key" }).click();
   const key = (await dialog.getByTestId("new-api-key").textContent())?.trim() ?? "";
   expect(key).toMatch(/^lk_(live|test)_[0-9A-Za-z]{38}$/);
@@ -71,4 +84,12 @@ export async function createKey(
 
 export function keyRow(page: Page, name: string) {
   return page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+}
+
+/** The value of a row of a key's "Details" list, e.g. "Usage left". */
+export function detail(page: Page, label: string) {
+  return page
+    .getByRole("term")
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .locator("xpath=following-sibling::dd[1]");
 }

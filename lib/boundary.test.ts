@@ -24,7 +24,7 @@ import {
 import { auditSearchSchema } from "@/lib/audit/search";
 import { leakReportSchema } from "@/lib/keys/leaks";
 import { keyPolicyFormSchema } from "@/lib/keys/policy";
-import { createKeyFormSchema, updateKeyFormSchema } from "@/lib/keys/schemas";
+import { createKeyFormSchema, updateKeyFormSchema, usageLeftFormSchema } from "@/lib/keys/schemas";
 import { text } from "@/lib/search-params";
 
 const UUID = "0b6f7b4e-1c1a-4b8e-9f57-1a2b3c4d5e6f";
@@ -57,6 +57,7 @@ const SCHEMAS: [string, z.ZodType, Record<string, unknown>][] = [
       expiresOn: "2030-01-01",
     },
   ],
+  ["usage left form", usageLeftFormSchema, { id: UUID, usageRemaining: "5" }],
   ["POST /api-keys", createApiKeyBody, { name: "k", scopes: ["customers:read"] }],
   ["PATCH /api-keys/{id}", updateApiKeyBody, {}],
   ["POST /api-keys/{id}/roll", rollApiKeyBody, {}],
@@ -95,8 +96,18 @@ const FIELDS: Record<string, string[]> = {
     "allowedIps",
     "rateLimitPerMinute",
     "webhookUrl",
+    "usageLimit",
+    "usageRefill",
   ],
-  "update key form": ["id", "name", "description", "expiresOn", "allowedIps"],
+  "update key form": [
+    "id",
+    "name",
+    "description",
+    "expiresOn",
+    "allowedIps",
+    "usageLimit",
+    "usageRefill",
+  ],
   "POST /api-keys": [
     "name",
     "description",
@@ -106,6 +117,8 @@ const FIELDS: Record<string, string[]> = {
     "allowedIps",
     "rateLimitPerMinute",
     "webhookUrl",
+    "usageLimit",
+    "usageRefill",
   ],
   "PATCH /api-keys/{id}": [
     "name",
@@ -114,6 +127,9 @@ const FIELDS: Record<string, string[]> = {
     "expiresAt",
     "allowedIps",
     "webhookUrl",
+    "usageLimit",
+    "usageRefill",
+    "usageRemaining",
   ],
   "POST /api-keys/{id}/roll": ["gracePeriod"],
   "POST /leaks": ["keys", "url", "source"],

@@ -7,6 +7,7 @@ import { searchAuditLog } from "@/db/queries/audit";
 import {
   expiringKeys,
   keyStatusCounts,
+  lowUsageKeys,
   orgTraffic,
   topKeys,
   unusedKeys,
@@ -16,7 +17,13 @@ import { keysWithUnusedScopes } from "@/db/queries/scope-usage";
 import { requireOrgContext } from "@/lib/auth/session";
 import { oneOf, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
 import { KeyCounts } from "./_components/key-counts";
-import { ExpiringKeys, OverScopedKeys, TopKeys, UnusedKeys } from "./_components/key-lists";
+import {
+  ExpiringKeys,
+  LowUsageKeys,
+  OverScopedKeys,
+  TopKeys,
+  UnusedKeys,
+} from "./_components/key-lists";
 import { TRAFFIC_PERIODS, TrafficOverview } from "./_components/traffic-overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -34,16 +41,18 @@ export default async function OverviewPage({
   const db = getDb();
   const org = ctx.organizationId;
   const now = new Date();
-  const [counts, members, traffic, top, expiring, unused, overScoped, audit] = await Promise.all([
-    keyStatusCounts(db, org, now),
-    countMembers(db, org),
-    orgTraffic(db, org, now),
-    topKeys(db, org, now),
-    expiringKeys(db, org, now),
-    unusedKeys(db, org, now),
-    keysWithUnusedScopes(db, org, now),
-    searchAuditLog(db, org, {}, { size: 8 }),
-  ]);
+  const [counts, members, traffic, top, expiring, unused, overScoped, lowUsage, audit] =
+    await Promise.all([
+      keyStatusCounts(db, org, now),
+      countMembers(db, org),
+      orgTraffic(db, org, now),
+      topKeys(db, org, now),
+      expiringKeys(db, org, now),
+      unusedKeys(db, org, now),
+      keysWithUnusedScopes(db, org, now),
+      lowUsageKeys(db, org, now),
+      searchAuditLog(db, org, {}, { size: 8 }),
+    ]);
   return (
     <div className="space-y-6">
       <div>
@@ -59,6 +68,7 @@ export default async function OverviewPage({
         <ExpiringKeys rows={expiring.rows} total={expiring.total} now={now} />
         <UnusedKeys rows={unused.rows} total={unused.total} now={now} />
         <OverScopedKeys rows={overScoped} />
+        <LowUsageKeys rows={lowUsage.rows} total={lowUsage.total} now={now} />
       </div>
       <Card>
         <section aria-labelledby="recent-activity-heading">

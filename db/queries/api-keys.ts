@@ -19,7 +19,7 @@ import {
 import { type Db, notify, type Tx } from "@/db";
 import { KEY_DISPLAY_STATUSES } from "@/db/enums";
 import { EXPIRING_SOON_DAYS } from "@/db/key-status";
-import { apiKeys, type KeyEnvironment } from "@/db/schema";
+import { apiKeys, type KeyEnvironment, type UsageRefill } from "@/db/schema";
 
 /** Channel on which every change to a key's verification data is announced (payload: key hash). */
 export { KEY_CHANGED_CHANNEL };
@@ -50,6 +50,10 @@ export const keyListColumns = {
   disabledReason: apiKeys.disabledReason,
   leakedAt: apiKeys.leakedAt,
   rolledFromId: apiKeys.rolledFromId,
+  usageLimit: apiKeys.usageLimit,
+  usageRefill: apiKeys.usageRefill,
+  usageRemaining: apiKeys.usageRemaining,
+  usagePeriod: apiKeys.usagePeriod,
 };
 
 export const KEY_SORTS = ["created", "name", "last_used"] as const;
@@ -189,6 +193,7 @@ export function lockKeysForUpdate(tx: Tx, organizationId: string, ids: readonly 
     .select({
       ...keyListColumns,
       hash: apiKeys.hash,
+      usageVersion: apiKeys.usageVersion,
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, [...ids])))
@@ -218,6 +223,19 @@ export async function recentlyLeakedKeys(db: Db, organizationId: string) {
 /** A key of the organization as the rows below return it after a write (hash included). */
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 type ApiKeyChange = Partial<Omit<typeof apiKeys.$inferInsert, "id" | "organizationId">>;
+
+/**
+ * A change to the credits: the new values, and the counters' version bumped in the same UPDATE, so
+ * whatever an instance still holds of the old credits (a lease, a Redis counter) stops counting.
+ */
+export function creditsChange(credits: {
+  usageLimit: number | null;
+  usageRefill: UsageRefill;
+  usageRemaining: number | null;
+  usagePeriod: number;
+}) {
+  return { ...credits, usageVersion: sql<number>`${apiKeys.usageVersion} + 1` };
+}
 
 /**
  * The whole row of one of the organization's keys, locked FOR UPDATE until the transaction ends
@@ -263,7 +281,7 @@ export async function updateApiKey(
   tx: Tx,
   organizationId: string,
   id: string,
-  change: ApiKeyChange,
+  change: ApiKeyChange | (Omit<ApiKeyChange, "usageVersion"> & { usageVersion?: SQL<number> }),
 ): Promise<ApiKeyRow | null> {
   const [row] = await tx
     .update(apiKeys)

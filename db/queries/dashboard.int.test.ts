@@ -5,6 +5,7 @@ import { listKeys } from "@/db/queries/api-keys";
 import {
   expiringKeys,
   keyStatusCounts,
+  lowUsageKeys,
   orgTraffic,
   topKeys,
   unusedKeys,
@@ -25,7 +26,17 @@ const D = 24 * H;
 async function key(
   organizationId: string,
   name: string,
-  extra: { status?: KeyStatus; expiresAt?: Date; lastUsedAt?: Date; createdAt?: Date } = {},
+  extra: {
+    status?: KeyStatus;
+    expiresAt?: Date;
+    lastUsedAt?: Date;
+    createdAt?: Date;
+  } & Partial<
+    Pick<
+      typeof apiKeys.$inferInsert,
+      "usageLimit" | "usageRefill" | "usageRemaining" | "usagePeriod"
+    >
+  > = {},
 ) {
   const [row] = await getDb()
     .insert(apiKeys)
@@ -204,5 +215,42 @@ describe("overview queries", () => {
     expect(listed.rows.map((r) => r.name)).toEqual(["In 2 days", "In 6.9 days"]);
     expect(banner.rows.map((r) => r.name)).toEqual(["In 2 days", "In 6.9 days"]);
     expect(listed.total).toBe(banner.total);
+  });
+});
+
+describe("keys running out of usage", () => {
+  it("lists keys with 10% or less of their limit left now, emptiest first, of this organization", async () => {
+    const org = (await createOrg("Metered")).org.id;
+    const rival = (await createOrg("Rival metered")).org.id;
+    const today = Math.floor(now.getTime() / D);
+    await key(org, "Unlimited");
+    await key(org, "Plenty", { usageLimit: 100, usageRemaining: 11 });
+    await key(org, "Tenth", { usageLimit: 100, usageRemaining: 10 });
+    await key(org, "Empty", { usageLimit: 5, usageRemaining: 0 });
+    await key(org, "Disabled empty", { status: "disabled", usageLimit: 5, usageRemaining: 0 });
+    await key(org, "Revoked empty", { status: "revoked", usageLimit: 5, usageRemaining: 0 });
+    await key(org, "Expired empty", { expiresAt: ago(D), usageLimit: 5, usageRemaining: 0 });
+    // Spent yesterday, refilled today (the engine writes it on the next spend).
+    await key(org, "Refilled", {
+      usageLimit: 5,
+      usageRemaining: 0,
+      usageRefill: "daily",
+      usagePeriod: today - 1,
+    });
+    await key(org, "Spent today", {
+      usageLimit: 1000,
+      usageRemaining: 3,
+      usageRefill: "daily",
+      usagePeriod: today,
+    });
+    await key(rival, "Rival empty", { usageLimit: 5, usageRemaining: 0 });
+
+    const { rows, total } = await lowUsageKeys(getDb(), org, now);
+    expect(rows.map((r) => r.name)).toEqual(["Disabled empty", "Empty", "Spent today", "Tenth"]);
+    expect(total).toBe(4);
+    expect(rows[2]).toMatchObject({ usageLimit: 1000, usageRemaining: 3, usageRefill: "daily" });
+    const first = await lowUsageKeys(getDb(), org, now, 1);
+    expect(first.rows).toHaveLength(1);
+    expect(first.total).toBe(4);
   });
 });

@@ -1,5 +1,21 @@
 /** The organization's overview: key counts, traffic across all keys, keys that need attention. */
-import { and, asc, count, desc, eq, gt, isNull, lte, ne, or, sql, sum } from "drizzle-orm";
+
+import { periodOf } from "@latchkey/verify/credits/period";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  isNotNull,
+  isNull,
+  lte,
+  ne,
+  or,
+  sql,
+  sum,
+} from "drizzle-orm";
 import type { Db } from "@/db";
 import { countByStatus, EXPIRING_SOON_MS, type StatusCounts } from "@/db/key-status";
 import { usageBetween } from "@/db/queries/usage-rollup";
@@ -176,4 +192,48 @@ export function unusedKeys(db: Db, organizationId: string, now: Date = new Date(
     [asc(idleSince), asc(apiKeys.id)],
     limit,
   );
+}
+
+/** A key is running low when this share of its usage limit or less is left. */
+export const LOW_USAGE_SHARE = 0.1;
+
+/**
+ * Keys still in use with a usage limit and at most 10% of it left in their current period (a
+ * refill that came due counts as done), emptiest first: the ones about to be refused with
+ * `usage_exceeded`, or already refused.
+ */
+export async function lowUsageKeys(
+  db: Db,
+  organizationId: string,
+  now: Date = new Date(),
+  limit = 5,
+) {
+  const at = now.getTime();
+  const currentPeriod = sql`(case ${apiKeys.usageRefill} when 'daily' then ${periodOf("daily", at)}::int when 'monthly' then ${periodOf("monthly", at)}::int else 0 end)`;
+  const left = sql<number>`(case when ${apiKeys.usageRefill} <> 'never' and ${apiKeys.usagePeriod} < ${currentPeriod} then ${apiKeys.usageLimit} else coalesce(${apiKeys.usageRemaining}, 0) end)`;
+  const where = and(
+    eq(apiKeys.organizationId, organizationId),
+    isNotNull(apiKeys.usageLimit),
+    ne(apiKeys.status, "revoked"),
+    or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+    sql`${left} <= ${apiKeys.usageLimit} * ${LOW_USAGE_SHARE}::float8`,
+  );
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        usageLimit: apiKeys.usageLimit,
+        usageRefill: apiKeys.usageRefill,
+        usageRemaining: apiKeys.usageRemaining,
+        usagePeriod: apiKeys.usagePeriod,
+      })
+      .from(apiKeys)
+      .where(where)
+      .orderBy(sql`${left}::float8 / ${apiKeys.usageLimit}`, asc(apiKeys.name), asc(apiKeys.id))
+      .limit(limit),
+    db.select({ n: count() }).from(apiKeys).where(where),
+  ]);
+  return { rows, total: total?.n ?? 0 };
 }

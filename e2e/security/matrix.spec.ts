@@ -62,6 +62,10 @@ const ACTION_ARGS: Record<string, { args: (ids: Ids) => unknown[]; targets: bool
     ],
     targets: true,
   },
+  topUpApiKey: {
+    args: (i) => [null, formData({ id: i.keyId, usageRemaining: "1000000" })],
+    targets: true,
+  },
   rollApiKey: { args: (i) => [{ id: i.keyId, gracePeriod: "now" }], targets: true },
   removeUnusedScopes: { args: (i) => [{ id: i.keyId }], targets: true },
   setWebhookUrl: {

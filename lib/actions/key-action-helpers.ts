@@ -20,7 +20,7 @@ export async function runKeyService<T>(fn: () => Promise<T>): Promise<T> {
       const code =
         error.code === "not_found"
           ? "not_found"
-          : error.code === "policy_violation"
+          : error.code === "policy_violation" || error.code === "invalid_input"
             ? "invalid_input"
             : "conflict";
       throw new ActionError(code, error.message, error.fieldErrors);

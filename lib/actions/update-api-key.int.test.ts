@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { apiKeys, auditLogs } from "@/db/schema";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { revokeApiKey } from "@/lib/actions/revoke-api-key";
+import { topUpApiKey } from "@/lib/actions/top-up-api-key";
 import { updateApiKey } from "@/lib/actions/update-api-key";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg } from "@/tests/factories";
@@ -259,5 +260,128 @@ describe("the key settings form's action", () => {
       error: "A revoked key cannot be changed.",
     });
     expect(await database()).toEqual(snapshot);
+  });
+});
+
+describe("credits on the key's page", () => {
+  let acme: Awaited<ReturnType<typeof createOrg>>;
+  let rival: Awaited<ReturnType<typeof createOrg>>;
+  beforeAll(async () => {
+    acme = await createOrg("Acme", ["member"]);
+    rival = await createOrg("Rival");
+  });
+
+  async function createMetered(usageLimit: string, usageRefill: string) {
+    const result = await createApiKey(
+      form({ name: "Metered", scopes: "customers:read", usageLimit, usageRefill }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    return result.data.id;
+  }
+
+  it("creates a key with a usage limit and refill from the dialog's fields", async () => {
+    actAs(acme.owner.id);
+    const id = await createMetered("5", "daily");
+    expect(await keyRow(id)).toMatchObject({
+      usageLimit: 5,
+      usageRefill: "daily",
+      usageRemaining: 5,
+    });
+    const refused = await createApiKey(
+      form({ name: "Refill only", scopes: "customers:read", usageLimit: "", usageRefill: "daily" }),
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      fieldErrors: { usageRefill: ["Set a usage limit to refill it."] },
+    });
+  });
+
+  it("edits the limit and refill in place with the other settings, keeping them when absent", async () => {
+    actAs(acme.owner.id);
+    const id = await createMetered("10", "never");
+    await getDb().update(apiKeys).set({ usageRemaining: 4 }).where(eq(apiKeys.id, id));
+    const settings = {
+      id,
+      name: "Metered",
+      scopes: "customers:read",
+      expiration: "keep",
+      allowedIps: "",
+      rateLimitPerMinute: "",
+    };
+    // A form without the usage fields (an older page) leaves the credits alone.
+    expect(await updateApiKey(null, form(settings))).toMatchObject({
+      message: "Nothing to change.",
+    });
+    expect(
+      await updateApiKey(null, form({ ...settings, usageLimit: "20", usageRefill: "monthly" })),
+    ).toMatchObject({ ok: true, message: "Changes saved." });
+    expect(await keyRow(id)).toMatchObject({
+      usageLimit: 20,
+      usageRefill: "monthly",
+      usageRemaining: 14,
+      usageVersion: 1,
+    });
+    const bad = await updateApiKey(
+      null,
+      form({ ...settings, usageLimit: "", usageRefill: "daily" }),
+    );
+    expect(bad).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      fieldErrors: { usageRefill: ["Set a usage limit to refill it."] },
+      values: expect.objectContaining({ usageLimit: "", usageRefill: "daily" }),
+    });
+    expect(await keyRow(id)).toMatchObject({ usageLimit: 20, usageVersion: 1 });
+    await updateApiKey(null, form({ ...settings, usageLimit: "", usageRefill: "never" }));
+    expect(await keyRow(id)).toMatchObject({ usageLimit: null, usageRemaining: null });
+  });
+
+  it("sets the usage left of a key with a limit, for managers of its organization only", async () => {
+    actAs(acme.owner.id);
+    const id = await createMetered("5", "daily");
+    await getDb().update(apiKeys).set({ usageRemaining: 0 }).where(eq(apiKeys.id, id));
+    expect(await topUpApiKey(null, form({ id, usageRemaining: "5" }))).toEqual({
+      ok: true,
+      data: null,
+      message: "Usage left saved.",
+    });
+    expect(await keyRow(id)).toMatchObject({ usageRemaining: 5, usageVersion: 1 });
+    expect(await lastAudit(id)).toMatchObject({
+      action: "key.updated",
+      actorUserId: acme.owner.id,
+      before: { usageRemaining: 0 },
+      after: { usageRemaining: 5 },
+    });
+
+    const snapshot = await database();
+    expect(await topUpApiKey(null, form({ id, usageRemaining: "-2" }))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      fieldErrors: { usageRemaining: ["Enter a whole number of requests."] },
+    });
+    const unlimited = await create();
+    expect(await topUpApiKey(null, form({ id: unlimited, usageRemaining: "5" }))).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      fieldErrors: { usageRemaining: [expect.stringContaining("no usage limit")] },
+    });
+    actAs(acme.member?.id as string);
+    expect(await topUpApiKey(null, form({ id, usageRemaining: "500" }))).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    actAs(rival.owner.id);
+    expect(await topUpApiKey(null, form({ id, usageRemaining: "500" }))).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
+    actAs(null);
+    expect(await topUpApiKey(null, form({ id, usageRemaining: "500" }))).toMatchObject({
+      ok: false,
+      code: "unauthenticated",
+    });
+    const after = await database();
+    expect(after.keys.filter((k) => k.id !== unlimited)).toEqual(snapshot.keys);
   });
 });

@@ -40,7 +40,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: "`conflict`: the resource is in a state that does not allow this.",
   413: "`payload_too_large`: the body is over 1 MiB.",
   415: "`unsupported_media_type`: send the body as `application/json`.",
-  429: "`rate_limited`; see `Retry-After`.",
+  429: "`rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent.",
   503: "`verification_unavailable`: the key store cannot be reached (fail closed).",
 };
 

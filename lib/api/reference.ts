@@ -400,7 +400,7 @@ export const PROBLEM_CODES: Record<ProblemCode, { status: number; text: string }
   },
   usage_exceeded: {
     status: 429,
-    text: "The key has used up its usage limit; Retry-After says when it refills, if it does.",
+    text: "The key has no usage credits left for this request. Retry-After is set only when a refill is due; an admin can raise the limit or top it up.",
   },
   verification_unavailable: {
     status: 503,

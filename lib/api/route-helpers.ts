@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { getDb } from "@/db";
 import { getKey } from "@/db/queries/api-keys";
 import { problem } from "@/lib/api/problem";
+import { currentCredits } from "@/lib/keys/credits";
 import type { Actor } from "@/lib/keys/service/audit";
 import { KeyServiceError } from "@/lib/keys/service/errors";
 import { effectiveStatus } from "@/lib/keys/status";
@@ -64,18 +65,25 @@ export async function keyActor(ctx: ApiKeyContext): Promise<Actor> {
   };
 }
 
+const fieldProblems = (fieldErrors: Record<string, string[]> = {}) =>
+  Object.entries(fieldErrors).flatMap(([path, messages]) =>
+    messages.map((message) => ({ path, message })),
+  );
+
 function serviceProblem(error: KeyServiceError): Response {
   if (error.code === "not_found") return notFound();
   // What an acting key may do to another key is decided by the key service on the locked row.
   if (error.code === "insufficient_scope") return problem(403, "insufficient_scope", error.message);
+  if (error.code === "invalid_input") {
+    // Valid on its own, not for this key (a refill or top-up without a limit): named per field.
+    return problem(400, "validation_failed", error.message, {
+      extra: { errors: fieldProblems(error.fieldErrors) },
+    });
+  }
   if (error.code === "policy_violation") {
     // The organization's key policy, named per field like a validation error.
     return problem(400, "policy_violation", error.message, {
-      extra: {
-        errors: Object.entries(error.fieldErrors ?? {}).flatMap(([path, messages]) =>
-          messages.map((message) => ({ path, message })),
-        ),
-      },
+      extra: { errors: fieldProblems(error.fieldErrors) },
     });
   }
   return problem(409, "conflict", error.message);
@@ -100,6 +108,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A key as the API shows it: never the hash, status derived (expired included). */
 export function toApiKey(row: KeyRow): z.input<typeof apiKeySchema> {
+  // What is left now: a refill that came due counts even before the next spend writes it.
+  const credits = currentCredits(row);
   return {
     id: row.id,
     name: row.name,
@@ -118,6 +128,9 @@ export function toApiKey(row: KeyRow): z.input<typeof apiKeySchema> {
     rolledFromId: row.rolledFromId,
     webhookUrl: row.webhookUrl,
     leakedAt: iso(row.leakedAt),
+    usageLimit: credits.usageLimit,
+    usageRefill: credits.usageRefill,
+    usageRemaining: credits.usageRemaining,
   };
 }
 

@@ -3,6 +3,7 @@
  * document is generated from them, so the two cannot disagree.
  */
 import { z } from "zod";
+import { USAGE_REFILLS } from "@/db/enums";
 import { STATS_PERIODS } from "@/db/queries/usage-stats";
 import { dateTimeParam, dayParam, plainText } from "@/lib/input";
 import { GRACE_PERIOD_IDS } from "@/lib/keys/grace";
@@ -12,7 +13,11 @@ import {
   keyDescriptionSchema,
   keyNameSchema,
   rateLimitSchema,
+  refuseRefillWithoutLimit,
   scopesSchema,
+  usageLimitSchema,
+  usageRefillSchema,
+  usageRemainingSchema,
   webhookUrlSchema,
 } from "@/lib/keys/schemas";
 import { SCOPE_IDS } from "@/lib/scopes";
@@ -58,6 +63,16 @@ export const apiKeySchema = z
     rolledFromId: z.uuid().nullable(),
     webhookUrl: z.string().nullable(),
     leakedAt: isoDate.nullable().meta({ description: "When the key was reported as leaked." }),
+    usageLimit: z.int().nullable().meta({
+      description: "Credits: requests the key may make (per refill period); null is unlimited.",
+    }),
+    usageRefill: z.enum(USAGE_REFILLS).meta({
+      description: "When the credits go back to `usageLimit`: never, or each UTC day or month.",
+    }),
+    usageRemaining: z.int().nullable().meta({
+      description:
+        "Credits left in the current refill period (null without a limit). Requests past it are refused with 429 `usage_exceeded`.",
+    }),
   })
   .meta({ id: "ApiKey" });
 
@@ -93,7 +108,15 @@ export const createApiKeyBody = z
     allowedIps: allowedIpsSchema.default([]),
     rateLimitPerMinute: rateLimitSchema.default(null),
     webhookUrl: webhookUrlSchema.default(null),
+    usageLimit: usageLimitSchema.default(null).meta({
+      description: "Requests the key may make (per refill period); null is unlimited.",
+    }),
+    usageRefill: usageRefillSchema.default("never").meta({
+      description:
+        "Sets the credits back to `usageLimit` at the start of each UTC day or month; needs a `usageLimit`.",
+    }),
   })
+  .superRefine(refuseRefillWithoutLimit)
   .meta({ id: "CreateApiKey" });
 
 export const updateApiKeyBody = z
@@ -106,6 +129,17 @@ export const updateApiKeyBody = z
     allowedIps: allowedIpsSchema.optional(),
     expiresAt: expiresAtInput.optional(),
     webhookUrl: webhookUrlSchema.optional().meta({ description: "null removes the webhook." }),
+    usageLimit: usageLimitSchema.optional().meta({
+      description:
+        "A new limit moves `usageRemaining` by the difference (never below 0); a first limit starts full; null removes it (with `usageRefill` `never`).",
+    }),
+    usageRefill: usageRefillSchema.optional().meta({
+      description: "`daily` or `monthly` (UTC) needs a `usageLimit`.",
+    }),
+    usageRemaining: usageRemainingSchema.optional().meta({
+      description:
+        "Sets the credits left in the current period (a top-up), for a key with a `usageLimit`.",
+    }),
   })
   .meta({ id: "UpdateApiKey" });
 

@@ -4,6 +4,7 @@ import {
   createKeySchema,
   updateKeyFormSchema,
   updateKeySchema,
+  usageLeftFormSchema,
 } from "./schemas";
 
 const DAY = 86_400_000;
@@ -25,6 +26,8 @@ describe("the canonical key input", () => {
       expiresAt: null,
       allowedIps: [],
       rateLimitPerMinute: null,
+      usageLimit: null,
+      usageRefill: "never",
     });
   });
 
@@ -81,6 +84,44 @@ describe("the canonical key input", () => {
   });
 });
 
+describe("credits in the canonical input", () => {
+  it("takes a whole usage limit from 1 to 1,000,000,000, or none", () => {
+    expect(createKeySchema.parse({ ...base, usageLimit: 1 }).usageLimit).toBe(1);
+    expect(createKeySchema.parse({ ...base, usageLimit: 1e9 }).usageLimit).toBe(1e9);
+    expect(createKeySchema.parse({ ...base, usageLimit: null }).usageLimit).toBeNull();
+    for (const [usageLimit, message] of [
+      [0, "The usage limit must be at least 1 request."],
+      [1e9 + 1, "The usage limit must be at most 1,000,000,000 requests."],
+      [2.5, "Enter a whole number of requests."],
+      ["5", "Enter a whole number of requests."],
+    ] as const) {
+      const result = createKeySchema.safeParse({ ...base, usageLimit });
+      expect(issuesAt(result, "usageLimit"), String(usageLimit)).toEqual([message]);
+    }
+  });
+
+  it("refills only a key with a limit", () => {
+    expect(createKeySchema.parse({ ...base, usageLimit: 5, usageRefill: "monthly" })).toMatchObject(
+      { usageLimit: 5, usageRefill: "monthly" },
+    );
+    const refillOnly = createKeySchema.safeParse({ ...base, usageRefill: "daily" });
+    expect(issuesAt(refillOnly, "usageRefill")).toEqual(["Set a usage limit to refill it."]);
+    const unknown = createKeySchema.safeParse({ ...base, usageLimit: 5, usageRefill: "hourly" });
+    expect(issuesAt(unknown, "usageRefill")).toEqual(["Choose Never, Every day or Every month."]);
+  });
+
+  it("leaves the refill rule of an update to the key service, and checks a top-up's range", () => {
+    expect(updateKeySchema.parse({ usageRefill: "daily" })).toEqual({ usageRefill: "daily" });
+    expect(updateKeySchema.parse({ usageLimit: null })).toEqual({ usageLimit: null });
+    expect(updateKeySchema.parse({ usageRemaining: 0 })).toEqual({ usageRemaining: 0 });
+    expect(issuesAt(updateKeySchema.safeParse({ usageRemaining: -1 }), "usageRemaining")).toEqual([
+      "Usage left cannot be negative.",
+    ]);
+    expect(updateKeySchema.safeParse({ usageRemaining: 1e9 + 1 }).success).toBe(false);
+    expect(updateKeySchema.safeParse({ usageRemaining: null }).success).toBe(false);
+  });
+});
+
 describe("the create form", () => {
   const parse = (values: Record<string, unknown>) =>
     createKeyFormSchema.safeParse({ name: "Billing", scopes: "customers:read", ...values });
@@ -103,6 +144,8 @@ describe("the create form", () => {
       allowedIps: ["10.0.0.1", "10.0.0.2", "192.0.2.0/24"],
       rateLimitPerMinute: 120,
       webhookUrl: "https://hooks.example.com/x",
+      usageLimit: null,
+      usageRefill: "never",
     });
   });
 
@@ -125,6 +168,8 @@ describe("the create form", () => {
       allowedIps: [],
       rateLimitPerMinute: null,
       webhookUrl: null,
+      usageLimit: null,
+      usageRefill: "never",
     });
     const none = createKeyFormSchema.safeParse({ name: "Billing", rateLimitPerMinute: "" });
     expect(issuesAt(none, "scopes")).toEqual(["Choose at least one scope."]);
@@ -132,6 +177,28 @@ describe("the create form", () => {
       "Enter a whole number of requests per minute.",
     ]);
     expect(messages(parse({ environment: "prod" }))).toEqual(["Choose Live or Test."]);
+  });
+
+  it("reads the usage limit as typed: empty is unlimited, only digits make a number", () => {
+    expect(parse({ usageLimit: " 5 ", usageRefill: "daily" }).data).toMatchObject({
+      usageLimit: 5,
+      usageRefill: "daily",
+    });
+    expect(parse({ usageLimit: "" }).data).toMatchObject({
+      usageLimit: null,
+      usageRefill: "never",
+    });
+    for (const usageLimit of ["five", "1e3", "0x10", "1.5", "-3", "1,000"]) {
+      expect(issuesAt(parse({ usageLimit }), "usageLimit"), usageLimit).toEqual([
+        "Enter a whole number of requests.",
+      ]);
+    }
+    expect(issuesAt(parse({ usageLimit: "0" }), "usageLimit")).toEqual([
+      "The usage limit must be at least 1 request.",
+    ]);
+    expect(issuesAt(parse({ usageLimit: "", usageRefill: "monthly" }), "usageRefill")).toEqual([
+      "Set a usage limit to refill it.",
+    ]);
   });
 
   it("sets the expiry from the chosen number of days", () => {
@@ -177,5 +244,41 @@ describe("the settings form", () => {
 
   it("refuses an unknown key id", () => {
     expect(issuesAt(parse({ id: "" }), "id")).toEqual(["Unknown key."]);
+  });
+
+  it("keeps the credits when the form has no usage fields, removes the limit when empty", () => {
+    expect(parse({}).data).not.toHaveProperty("usageLimit", null);
+    expect(parse({}).data?.usageLimit).toBeUndefined();
+    expect(parse({ usageLimit: "", usageRefill: "never" }).data).toMatchObject({
+      usageLimit: null,
+      usageRefill: "never",
+    });
+    expect(parse({ usageLimit: "12", usageRefill: "monthly" }).data).toMatchObject({
+      usageLimit: 12,
+      usageRefill: "monthly",
+    });
+    expect(issuesAt(parse({ usageLimit: "lots" }), "usageLimit")).toEqual([
+      "Enter a whole number of requests.",
+    ]);
+  });
+});
+
+describe("the usage left form", () => {
+  const id = "6f1c2d9e-0a4b-4c8d-9e2f-3a4b5c6d7e8f";
+  it("takes a whole number from 0, and nothing else", () => {
+    expect(usageLeftFormSchema.parse({ id, usageRemaining: " 0 " })).toEqual({
+      id,
+      usageRemaining: 0,
+    });
+    expect(usageLeftFormSchema.parse({ id, usageRemaining: "500" }).usageRemaining).toBe(500);
+    for (const usageRemaining of ["", "-1", "2.5", "many", undefined]) {
+      const result = usageLeftFormSchema.safeParse({ id, usageRemaining });
+      expect(issuesAt(result, "usageRemaining"), String(usageRemaining)).toEqual([
+        "Enter a whole number of requests.",
+      ]);
+    }
+    expect(issuesAt(usageLeftFormSchema.safeParse({ usageRemaining: "1" }), "id")).toEqual([
+      "Unknown key.",
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { KEY_ENVIRONMENTS } from "@/db/enums";
-import type { KeyEnvironment } from "@/db/schema";
+import { KEY_ENVIRONMENTS, USAGE_REFILLS } from "@/db/enums";
+import type { KeyEnvironment, UsageRefill } from "@/db/schema";
 import { env } from "@/lib/env";
 import { boundedDate, inDateRange, plainText } from "@/lib/input";
+import { MAX_USAGE, REFILL_NEEDS_LIMIT } from "@/lib/keys/credits";
 import { EXPIRATION_CHOICES, type ExpirationChoice } from "@/lib/keys/expiration";
 import { parseIpAllowlist } from "@/lib/net/ip";
 import { SCOPE_IDS, type Scope } from "@/lib/scopes";
@@ -37,6 +38,37 @@ export const rateLimitSchema = z
   .min(1, "The rate limit must be at least 1 request per minute.")
   .max(MAX_RATE_LIMIT, `The rate limit must be at most ${MAX_RATE_LIMIT} requests per minute.`)
   .nullable();
+
+const WHOLE_REQUESTS = "Enter a whole number of requests.";
+
+/** Credits: the requests a key may make (per refill period when it refills); null is unlimited. */
+export const usageLimitSchema = z
+  .number({ error: WHOLE_REQUESTS })
+  .int(WHOLE_REQUESTS)
+  .min(1, "The usage limit must be at least 1 request.")
+  .max(MAX_USAGE, `The usage limit must be at most ${MAX_USAGE.toLocaleString("en-US")} requests.`)
+  .nullable();
+
+export const usageRefillSchema = z.enum(USAGE_REFILLS, {
+  error: "Choose Never, Every day or Every month.",
+});
+
+/** What is left of a key's credits, set by hand (a top-up). */
+export const usageRemainingSchema = z
+  .number({ error: WHOLE_REQUESTS })
+  .int(WHOLE_REQUESTS)
+  .min(0, "Usage left cannot be negative.")
+  .max(MAX_USAGE, `Usage left must be at most ${MAX_USAGE.toLocaleString("en-US")} requests.`);
+
+/** A refill brings the credits back to the limit: without a limit there is nothing to refill. */
+export function refuseRefillWithoutLimit(
+  value: { usageLimit?: number | null; usageRefill?: UsageRefill },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.usageLimit === null && value.usageRefill && value.usageRefill !== "never") {
+    ctx.addIssue({ code: "custom", path: ["usageRefill"], message: REFILL_NEEDS_LIMIT });
+  }
+}
 
 /** Addresses and CIDRs, normalised (e.g. ::ffff:10.0.0.0/104 → 10.0.0.0/8), deduplicated. */
 export const allowedIpsSchema = z
@@ -76,17 +108,24 @@ export const webhookUrlSchema = plainText(z.string({ error: "Enter a URL." }).tr
   });
 
 /** The canonical input for creating a key, shared by the settings page and the REST API. */
-export const createKeySchema = z.object({
-  name: keyNameSchema,
-  description: keyDescriptionSchema,
-  scopes: scopesSchema,
-  environment: environmentSchema.default("live"),
-  expiresAt: expiresAtSchema.default(null),
-  allowedIps: allowedIpsSchema.default([]),
-  rateLimitPerMinute: rateLimitSchema.default(null),
-  webhookUrl: webhookUrlSchema.optional(),
-});
-export type CreateKeyInput = z.output<typeof createKeySchema>;
+export const createKeySchema = z
+  .object({
+    name: keyNameSchema,
+    description: keyDescriptionSchema,
+    scopes: scopesSchema,
+    environment: environmentSchema.default("live"),
+    expiresAt: expiresAtSchema.default(null),
+    allowedIps: allowedIpsSchema.default([]),
+    rateLimitPerMinute: rateLimitSchema.default(null),
+    webhookUrl: webhookUrlSchema.optional(),
+    usageLimit: usageLimitSchema.default(null),
+    usageRefill: usageRefillSchema.default("never"),
+  })
+  .superRefine(refuseRefillWithoutLimit);
+type ParsedCreateKey = z.output<typeof createKeySchema>;
+/** A key to create; without credits fields it is unlimited (callers other than the two forms). */
+export type CreateKeyInput = Omit<ParsedCreateKey, "usageLimit" | "usageRefill"> &
+  Partial<Pick<ParsedCreateKey, "usageLimit" | "usageRefill">>;
 
 export const updateKeySchema = z.object({
   name: keyNameSchema.optional(),
@@ -96,6 +135,10 @@ export const updateKeySchema = z.object({
   allowedIps: allowedIpsSchema.optional(),
   rateLimitPerMinute: rateLimitSchema.optional(),
   webhookUrl: webhookUrlSchema.optional(),
+  // Whether a refill needs a limit, and a top-up one, depends on the key: the key service decides.
+  usageLimit: usageLimitSchema.optional(),
+  usageRefill: usageRefillSchema.optional(),
+  usageRemaining: usageRemainingSchema.optional(),
 });
 export type UpdateKeyInput = z.output<typeof updateKeySchema>;
 
@@ -108,6 +151,21 @@ const formScopes = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/**
+ * A whole number typed in a text box: digits only (no "1e3", "0x10" or "1.0"), else NaN for the
+ * number schema to refuse with its own message. Empty is left to the caller.
+ */
+const wholeNumber = (text: string): number => (/^\d+$/.test(text) ? Number(text) : Number.NaN);
+
+/** "Usage limit" as typed: empty is unlimited; absent from the form (undefined) keeps the limit. */
+const formUsageLimit = (text: string | undefined): number | null | undefined =>
+  text === undefined ? undefined : text === "" ? null : wholeNumber(text);
+
+const optionalFormText = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim());
 
 /** The fields the create dialog and the key's settings form share, as FormData sends them. */
 const keyFormFields = {
@@ -177,6 +235,8 @@ export const createKeyFormSchema = z
     environment: z.string().optional().default("live"),
     expiration: z.enum(EXPIRATION_CHOICES, { error: "Choose an expiration." }).default("never"),
     webhookUrl: optionalText,
+    usageLimit: optionalText,
+    usageRefill: z.string().optional().default("never"),
   })
   .transform((form, ctx): z.input<typeof createKeySchema> => {
     const expiresAt = formExpiresAt(form.expiration, form.expiresOn, ctx);
@@ -185,6 +245,8 @@ export const createKeyFormSchema = z
       environment: form.environment as KeyEnvironment,
       expiresAt: expiresAt ?? null,
       webhookUrl: form.webhookUrl || null,
+      usageLimit: formUsageLimit(form.usageLimit) ?? null,
+      usageRefill: form.usageRefill as UsageRefill,
     };
   })
   .pipe(createKeySchema);
@@ -205,15 +267,31 @@ export const updateKeyFormSchema = z
     expiration: z
       .enum(UPDATE_EXPIRATION_CHOICES, { error: "Choose an expiration." })
       .default("keep"),
+    usageLimit: optionalFormText,
+    usageRefill: z.string().optional(),
   })
   .transform(
     (form, ctx): z.input<typeof updateKeyByIdSchema> => ({
       id: form.id,
       ...formSettings(form),
       expiresAt: formExpiresAt(form.expiration, form.expiresOn, ctx),
+      usageLimit: formUsageLimit(form.usageLimit),
+      usageRefill: form.usageRefill as UsageRefill | undefined,
     }),
   )
   .pipe(updateKeyByIdSchema);
+
+/** The key page's "Set usage left" form: what is left of the key's credits, typed. */
+export const usageLeftFormSchema = z
+  .object({
+    id: z.string().optional().default(""),
+    usageRemaining: optionalText,
+  })
+  .transform((form) => ({
+    id: form.id,
+    usageRemaining: form.usageRemaining === "" ? Number.NaN : wholeNumber(form.usageRemaining),
+  }))
+  .pipe(z.object({ id: z.uuid("Unknown key."), usageRemaining: usageRemainingSchema }));
 
 export const keyIdSchema = z.object({ id: z.uuid("Unknown key.") });
 export const keyIdsSchema = z.object({

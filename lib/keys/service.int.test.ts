@@ -1,7 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { apiKeys, auditLogs, webhookDeliveries } from "@/db/schema";
+import { auditLogs, webhookDeliveries } from "@/db/schema";
 import { hashApiKey } from "@/lib/keys/format";
 import type { KeyPolicy } from "@/lib/keys/policy";
 import type { Actor } from "@/lib/keys/service/audit";
@@ -15,6 +15,7 @@ import { updateKey } from "@/lib/keys/service/update";
 import { regenerateWebhookSecret } from "@/lib/keys/service/webhook-secret";
 import { withTestDatabase } from "@/tests/db";
 import { createOrg, createTestKey } from "@/tests/factories";
+import { auditOf, keyRow, setKeyRow } from "@/tests/key-rows";
 
 withTestDatabase();
 
@@ -35,19 +36,7 @@ const setPolicy = (by: Actor, patch: Partial<KeyPolicy>) =>
     leakAction: "disable",
     ...patch,
   });
-const keyRow = async (id: string) => {
-  const [row] = await getDb().select().from(apiKeys).where(eq(apiKeys.id, id));
-  if (!row) throw new Error("no key");
-  return row;
-};
-const setRow = (id: string, patch: Partial<typeof apiKeys.$inferInsert>) =>
-  getDb().update(apiKeys).set(patch).where(eq(apiKeys.id, id));
-const auditOf = (id: string, action?: string) =>
-  getDb()
-    .select()
-    .from(auditLogs)
-    .where(and(eq(auditLogs.keyId, id), action ? eq(auditLogs.action, action) : undefined))
-    .orderBy(asc(auditLogs.seq));
+const setRow = setKeyRow;
 const eventsOf = (id: string) =>
   getDb()
     .select({ type: webhookDeliveries.eventType, payload: webhookDeliveries.payload })

@@ -9,6 +9,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "key.expiring",
   "key.expired",
   "key.rate_limited",
+  "key.usage_exceeded",
   "key.leaked",
   "webhook.test",
 ] as const;
@@ -17,6 +18,18 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }
+
+/**
+ * `data` of `key.usage_exceeded`, sent by the spending engine when a key is first refused for want
+ * of credits, at most once per key and refill period (`period`: the UTC day or month number, 0
+ * for a key that never refills).
+ */
+export type UsageExceededData = {
+  name: string;
+  usageLimit: number;
+  usageRefill: "never" | "daily" | "monthly";
+  period: number;
+};
 
 export type WebhookPayload = {
   type: WebhookEventType;

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatRelative } from "@/lib/dates";
+import { type Credits, currentCredits } from "@/lib/keys/credits";
 import { maskKey } from "@/lib/keys/format";
 import { percent } from "./traffic-overview";
 
@@ -168,6 +169,43 @@ export function OverScopedKeys({
           <span className="shrink-0 font-mono text-xs text-zinc-600">{k.unused.join(", ")}</span>
         </li>
       ))}
+    </KeyListCard>
+  );
+}
+
+/** Keys with a usage limit and 10% or less of it left: refused soon, or already. */
+export function LowUsageKeys({
+  rows,
+  total,
+  now,
+}: {
+  rows: (ListedKey & Credits)[];
+  total: number;
+  now: Date;
+}) {
+  return (
+    <KeyListCard
+      id="low-usage-heading"
+      title="Running out of usage"
+      hint="Keys with 10% or less of their usage limit left: raise the limit or set the usage left on the key's page."
+      empty="No key is close to its usage limit."
+      total={total}
+    >
+      {rows.map((k) => {
+        const left = currentCredits(k, now.getTime()).usageRemaining ?? 0;
+        return (
+          <KeyLine key={k.id} item={k}>
+            {left <= 0 ? (
+              <span className="font-medium text-amber-800">Usage exhausted</span>
+            ) : (
+              `${left.toLocaleString("en-US")} of ${(k.usageLimit ?? 0).toLocaleString("en-US")} left`
+            )}
+          </KeyLine>
+        );
+      })}
+      {total > rows.length ? (
+        <li className="py-2 text-zinc-500">and {total - rows.length} more</li>
+      ) : null}
     </KeyListCard>
   );
 }

@@ -421,6 +421,15 @@ export interface components {
             webhookUrl: string | null;
             /** @description When the key was reported as leaked. */
             leakedAt: string | null;
+            /** @description Credits: requests the key may make (per refill period); null is unlimited. */
+            usageLimit: number | null;
+            /**
+             * @description When the credits go back to `usageLimit`: never, or each UTC day or month.
+             * @enum {string}
+             */
+            usageRefill: "never" | "daily" | "monthly";
+            /** @description Credits left in the current refill period (null without a limit). Requests past it are refused with 429 `usage_exceeded`. */
+            usageRemaining: number | null;
         };
         CreatedApiKey: {
             /** Format: uuid */
@@ -450,6 +459,15 @@ export interface components {
             webhookUrl: string | null;
             /** @description When the key was reported as leaked. */
             leakedAt: string | null;
+            /** @description Credits: requests the key may make (per refill period); null is unlimited. */
+            usageLimit: number | null;
+            /**
+             * @description When the credits go back to `usageLimit`: never, or each UTC day or month.
+             * @enum {string}
+             */
+            usageRefill: "never" | "daily" | "monthly";
+            /** @description Credits left in the current refill period (null without a limit). Requests past it are refused with 429 `usage_exceeded`. */
+            usageRemaining: number | null;
             /** @description The full key. Shown in this response only. */
             key: string;
             /** @description The webhook signing secret (`whsec_…`), when a webhook URL was set. Shown once. */
@@ -469,6 +487,17 @@ export interface components {
             /** @default null */
             rateLimitPerMinute: number | null;
             webhookUrl?: string | null;
+            /**
+             * @description Requests the key may make (per refill period); null is unlimited.
+             * @default null
+             */
+            usageLimit: number | null;
+            /**
+             * @description Sets the credits back to `usageLimit` at the start of each UTC day or month; needs a `usageLimit`.
+             * @default never
+             * @enum {string}
+             */
+            usageRefill: "never" | "daily" | "monthly";
         };
         ApiKeyDetail: {
             /** Format: uuid */
@@ -498,6 +527,15 @@ export interface components {
             webhookUrl: string | null;
             /** @description When the key was reported as leaked. */
             leakedAt: string | null;
+            /** @description Credits: requests the key may make (per refill period); null is unlimited. */
+            usageLimit: number | null;
+            /**
+             * @description When the credits go back to `usageLimit`: never, or each UTC day or month.
+             * @enum {string}
+             */
+            usageRefill: "never" | "daily" | "monthly";
+            /** @description Credits left in the current refill period (null without a limit). Requests past it are refused with 429 `usage_exceeded`. */
+            usageRemaining: number | null;
             /** @description Scopes its requests needed in the last 30 days (least privilege). */
             scopesUsed: string[];
         };
@@ -529,6 +567,15 @@ export interface components {
             webhookUrl: string | null;
             /** @description When the key was reported as leaked. */
             leakedAt: string | null;
+            /** @description Credits: requests the key may make (per refill period); null is unlimited. */
+            usageLimit: number | null;
+            /**
+             * @description When the credits go back to `usageLimit`: never, or each UTC day or month.
+             * @enum {string}
+             */
+            usageRefill: "never" | "daily" | "monthly";
+            /** @description Credits left in the current refill period (null without a limit). Requests past it are refused with 429 `usage_exceeded`. */
+            usageRemaining: number | null;
             /** @description The new signing secret, when this call set the first webhook URL. Shown once. */
             webhookSecret?: string;
         };
@@ -543,6 +590,15 @@ export interface components {
             expiresAt?: string | null;
             /** @description null removes the webhook. */
             webhookUrl?: string | null;
+            /** @description A new limit moves `usageRemaining` by the difference (never below 0); a first limit starts full; null removes it (with `usageRefill` `never`). */
+            usageLimit?: number | null;
+            /**
+             * @description `daily` or `monthly` (UTC) needs a `usageLimit`.
+             * @enum {string}
+             */
+            usageRefill?: "never" | "daily" | "monthly";
+            /** @description Sets the credits left in the current period (a top-up), for a key with a `usageLimit`. */
+            usageRemaining?: number;
         };
         RolledApiKey: {
             key: components["schemas"]["CreatedApiKey"];
@@ -612,7 +668,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            eventType: "key.created" | "key.updated" | "key.disabled" | "key.enabled" | "key.revoked" | "key.rolled" | "key.expiring" | "key.expired" | "key.rate_limited" | "key.leaked" | "webhook.test";
+            eventType: "key.created" | "key.updated" | "key.disabled" | "key.enabled" | "key.revoked" | "key.rolled" | "key.expiring" | "key.expired" | "key.rate_limited" | "key.usage_exceeded" | "key.leaked" | "webhook.test";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts: number;
@@ -719,7 +775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -795,7 +851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -870,7 +926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -963,7 +1019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1044,7 +1100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1119,7 +1175,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1192,7 +1248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1265,7 +1321,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1360,7 +1416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1455,7 +1511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1539,7 +1595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1622,7 +1678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1706,7 +1762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,7 +1835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited`; see `Retry-After`. */
+            /** @description `rate_limited` (see `Retry-After`), or `usage_exceeded`: the key's usage credits are spent. */
             429: {
                 headers: {
                     [name: string]: unknown;

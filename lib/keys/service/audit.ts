@@ -8,6 +8,7 @@
 import type { Tx } from "@/db";
 import type { lockKeysForUpdate } from "@/db/queries/api-keys";
 import { insertAuditEvent } from "@/db/queries/audit";
+import { currentCredits } from "@/lib/keys/credits";
 import { enqueueKeyEvent } from "@/lib/webhooks/enqueue";
 
 export type Actor = {
@@ -21,8 +22,14 @@ export type Actor = {
 /** A key as locked for a change: the listing's columns and the hash. */
 export type KeyRow = Awaited<ReturnType<typeof lockKeysForUpdate>>[number];
 
-/** What the audit trail records of a key: never the hash. */
+/** What the audit trail records of a key: never the hash; its credits as they are now. */
 export function snapshot(row: Partial<KeyRow>) {
+  const credits = currentCredits({
+    usageLimit: row.usageLimit ?? null,
+    usageRefill: row.usageRefill ?? "never",
+    usageRemaining: row.usageRemaining ?? null,
+    usagePeriod: row.usagePeriod ?? 0,
+  });
   return {
     name: row.name,
     description: row.description,
@@ -33,6 +40,9 @@ export function snapshot(row: Partial<KeyRow>) {
     allowedIps: row.allowedIps,
     rateLimitPerMinute: row.rateLimitPerMinute ?? null,
     webhookUrl: row.webhookUrl ?? null,
+    usageLimit: credits.usageLimit,
+    usageRefill: credits.usageRefill,
+    usageRemaining: credits.usageRemaining,
   };
 }
 

@@ -1,8 +1,10 @@
 import type { Db, Tx } from "@/db";
 import { insertApiKey } from "@/db/queries/api-keys";
+import { type Credits, newKeyCredits, REFILL_NEEDS_LIMIT } from "@/lib/keys/credits";
 import { generateApiKey } from "@/lib/keys/format";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import { type Actor, audit, snapshot } from "@/lib/keys/service/audit";
+import { KeyServiceError } from "@/lib/keys/service/errors";
 import { enforcePolicy, heldScopes, refuseGrant } from "@/lib/keys/service/guards";
 import { newWebhookSecret } from "@/lib/keys/service/webhook-secret";
 
@@ -21,6 +23,11 @@ export async function createKey(
   input: CreateKeyInput,
   productPrefix: string,
 ): Promise<CreatedKey> {
+  if (input.usageLimit == null && input.usageRefill && input.usageRefill !== "never") {
+    throw new KeyServiceError("invalid_input", REFILL_NEEDS_LIMIT, {
+      usageRefill: [REFILL_NEEDS_LIMIT],
+    });
+  }
   return db.transaction(async (tx) => {
     refuseGrant(await heldScopes(tx, actor), input.scopes);
     await enforcePolicy(tx, actor.organizationId, input, new Date());
@@ -45,9 +52,14 @@ export async function insertKey(
     webhookUrl?: string | null;
     webhookSecretEnc?: string | null;
     metadata?: Record<string, unknown>;
+    /** A roll's new key carries on the old key's credits; a new key starts with its whole limit. */
+    credits?: Credits;
   } = {},
 ): Promise<CreatedKey> {
   const generated = generateApiKey(productPrefix, input.environment);
+  const credits =
+    extra.credits ??
+    newKeyCredits(input.usageLimit ?? null, input.usageRefill ?? "never", Date.now());
   const row = await insertApiKey(tx, actor.organizationId, {
     createdBy: actor.userId,
     name: input.name,
@@ -62,6 +74,10 @@ export async function insertKey(
     rolledFromId: extra.rolledFromId ?? null,
     webhookUrl: extra.webhookUrl ?? null,
     webhookSecretEnc: extra.webhookSecretEnc ?? null,
+    usageLimit: credits.usageLimit,
+    usageRefill: credits.usageRefill,
+    usageRemaining: credits.usageRemaining,
+    usagePeriod: credits.usagePeriod,
   });
   await audit(tx, actor, "key.created", row, null, snapshot(row), extra.metadata ?? null);
   return { id: row.id, key: generated.key, prefix: generated.prefix };

@@ -14,7 +14,7 @@ import type { Scope } from "@/lib/scopes";
 export type RolledKey = CreatedKey & { oldKeyId: string; oldKeyExpiresAt: Date };
 
 /**
- * Replaces a key with a new one of the same name, scopes, limits, allowlist and webhook. The old
+ * Replaces a key with a new one of the same name, scopes, limits, credits, allowlist and webhook. The old
  * key keeps working until the grace period ends (never longer than it would have anyway); both
  * audit rows name the other key. A rolled key can be rolled again: each roll is its own pair.
  */
@@ -52,6 +52,8 @@ export async function rollKey(
       ),
       allowedIps: row.allowedIps,
       rateLimitPerMinute: row.rateLimitPerMinute,
+      usageLimit: row.usageLimit,
+      usageRefill: row.usageRefill,
     };
     // A new key like any other: a key made before the policy is not rolled into another one
     // that breaks it.
@@ -67,6 +69,14 @@ export async function rollKey(
       webhookUrl: row.webhookUrl,
       webhookSecretEnc: row.webhookSecretEnc,
       metadata: { rolledFromId: row.id, rolledFromPrefix: row.prefix },
+      // What is left, not a fresh limit: rolling is no top-up. The old key keeps its own credits
+      // for its grace period.
+      credits: {
+        usageLimit: row.usageLimit,
+        usageRefill: row.usageRefill,
+        usageRemaining: row.usageRemaining,
+        usagePeriod: row.usagePeriod,
+      },
     });
     await updateApiKey(tx, actor.organizationId, row.id, {
       expiresAt: oldExpiresAt,

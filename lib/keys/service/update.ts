@@ -1,5 +1,11 @@
 import type { Db } from "@/db";
-import { lockKeysForUpdate, notifyKeysChanged, updateApiKey } from "@/db/queries/api-keys";
+import {
+  creditsChange,
+  lockKeysForUpdate,
+  notifyKeysChanged,
+  updateApiKey,
+} from "@/db/queries/api-keys";
+import { planCredits } from "@/lib/keys/credits";
 import type { UpdateKeyInput } from "@/lib/keys/schemas";
 import { type Actor, audit, type KeyRow, snapshot } from "@/lib/keys/service/audit";
 import { KeyServiceError } from "@/lib/keys/service/errors";
@@ -34,28 +40,41 @@ export async function updateKey(
     if (row.status === "revoked") {
       throw new KeyServiceError("invalid_transition", "A revoked key cannot be changed.");
     }
-    const { status, ...fields } = patch;
+    const { status, usageLimit, usageRefill, usageRemaining, ...fields } = patch;
     const changes = Object.fromEntries(
       Object.entries(fields).filter(
         ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(row[k as keyof KeyRow]),
       ),
     ) as UpdateKeyInput;
+    // The credits move as a whole, judged on the locked row's credits as they are now.
+    const plan = planCredits(row, { usageLimit, usageRefill, usageRemaining }, Date.now());
+    if (!plan.ok) {
+      throw new KeyServiceError(
+        "invalid_input",
+        Object.values(plan.fieldErrors).flat().join(" "),
+        plan.fieldErrors,
+      );
+    }
+    const credits = plan.credits;
     let changed = false;
     let current: Pick<KeyRow, "status" | "expiresAt"> = row;
     let webhookSecret: string | undefined;
-    if (Object.keys(changes).length > 0) {
-      // Only what this edit touches is held to the policy: renaming an older key stays possible.
-      await enforcePolicy(
-        tx,
-        actor.organizationId,
-        {
-          environment: row.environment,
-          expiresAt: changes.expiresAt !== undefined ? changes.expiresAt : row.expiresAt,
-          allowedIps: changes.allowedIps ?? row.allowedIps,
-        },
-        row.createdAt,
-        new Set(Object.keys(changes)),
-      );
+    if (Object.keys(changes).length > 0 || credits) {
+      // Only what this edit touches is held to the policy (which says nothing of credits):
+      // renaming an older key stays possible.
+      if (Object.keys(changes).length > 0) {
+        await enforcePolicy(
+          tx,
+          actor.organizationId,
+          {
+            environment: row.environment,
+            expiresAt: changes.expiresAt !== undefined ? changes.expiresAt : row.expiresAt,
+            allowedIps: changes.allowedIps ?? row.allowedIps,
+          },
+          row.createdAt,
+          new Set(Object.keys(changes)),
+        );
+      }
       // A webhook gets a secret when it is first set and loses it when removed; changing the URL
       // keeps the secret the receiver already verifies with.
       const webhook = changes.webhookUrl && !row.webhookUrl ? newWebhookSecret() : null;
@@ -68,6 +87,7 @@ export async function updateKey(
       const updated = await updateApiKey(tx, actor.organizationId, id, {
         ...changes,
         ...secretChange,
+        ...(credits ? creditsChange(credits) : {}),
         updatedAt: new Date(),
       });
       if (!updated) throw new KeyServiceError("not_found", "This key does not exist.");
@@ -78,7 +98,7 @@ export async function updateKey(
       webhookSecret = webhook?.secret;
     }
     if (status && status !== row.status) {
-      const latest = { ...row, ...changes } as KeyRow;
+      const latest = { ...row, ...changes, ...credits } as KeyRow;
       await applyStatusChange(tx, actor, [latest], status === "active" ? "enable" : "disable");
       changed = true;
       current = { ...current, status };

@@ -7,6 +7,7 @@ import { keysPageData } from "@/db/queries/keys-page";
 import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/dates";
 import { env } from "@/lib/env";
+import { isUsageExhausted } from "@/lib/keys/credits";
 import { maskKey } from "@/lib/keys/format";
 import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import {
@@ -63,6 +64,7 @@ export default async function ApiKeysPage({
     lastUsed: row.lastUsedAt ? formatRelative(row.lastUsedAt, now) : "Never",
     lastUsedTitle: row.lastUsedAt ? formatDateTime(row.lastUsedAt) : undefined,
     leaked: row.leakedAt !== null,
+    usageExhausted: isUsageExhausted(row, now.getTime()),
   }));
   const filtered = query.q !== "" || query.status !== "all";
 

@@ -15,6 +15,7 @@ import { listDeliveries } from "@/db/queries/webhooks";
 import { canManage, requireOrgContext } from "@/lib/auth/session";
 import { formatDateTime, formatRelative } from "@/lib/dates";
 import { env } from "@/lib/env";
+import { type Credits, isUsageExhausted, nextRefill, usageLeftText } from "@/lib/keys/credits";
 import { maskKey } from "@/lib/keys/format";
 import { effectiveStatus, isExpiringSoon } from "@/lib/keys/status";
 import { oneOf, parseSearchParams, type RawSearchParams } from "@/lib/search-params";
@@ -25,6 +26,7 @@ import { RollKeyDialog } from "../_components/roll-key-dialog";
 import { ScopesInUse } from "../_components/scopes-in-use";
 import { StatusBadge } from "../_components/status-badge";
 import { UsageChart } from "../_components/usage-chart";
+import { UsageLeftForm } from "../_components/usage-left-form";
 import { WebhookSettings } from "../_components/webhook-settings";
 
 export const metadata: Metadata = { title: "API key" };
@@ -50,7 +52,8 @@ export default async function KeyDetailsPage({
     scopesUsed(getDb(), ctx.organizationId, id),
     listDeliveries(getDb(), ctx.organizationId, id),
   ]);
-  const status = effectiveStatus(key);
+  const now = Date.now();
+  const status = effectiveStatus(key, now);
   const manage = canManage(ctx.role);
   const rate = key.rateLimitPerMinute ?? env().DEFAULT_RATE_LIMIT_PER_MINUTE;
 
@@ -66,8 +69,9 @@ export default async function KeyDetailsPage({
       <StatusBadge
         key="s"
         status={status}
-        expiresSoon={isExpiringSoon(key)}
+        expiresSoon={isExpiringSoon(key, now)}
         leaked={key.leakedAt !== null}
+        usageExhausted={isUsageExhausted(key, now)}
       />,
     ],
     ["Environment", key.environment === "live" ? "Live" : "Test"],
@@ -95,6 +99,7 @@ export default async function KeyDetailsPage({
     ["Expires", key.expiresAt ? formatDateTime(key.expiresAt) : "Never"],
     ["Allowed IPs", key.allowedIps.length ? key.allowedIps.join(", ") : "Any"],
     ["Rate limit", `${rate} requests per minute${key.rateLimitPerMinute ? "" : " (default)"}`],
+    ["Usage left", <UsageLeft key="ul" credits={key} now={now} />],
   ];
   if (key.revokedAt) details.push(["Revoked", formatDateTime(key.revokedAt)]);
   if (roll.from) details.push(["Rolled from", <RollLink key="rf" to={roll.from} />]);
@@ -131,6 +136,9 @@ export default async function KeyDetailsPage({
             </div>
           ))}
         </dl>
+        {manage && status !== "revoked" && key.usageLimit !== null ? (
+          <UsageLeftForm keyId={key.id} usageLimit={key.usageLimit} />
+        ) : null}
         {manage && status !== "revoked" ? (
           <KeySettingsForm
             keyId={key.id}
@@ -140,6 +148,8 @@ export default async function KeyDetailsPage({
               scopes: key.scopes,
               allowedIps: key.allowedIps,
               rateLimitPerMinute: key.rateLimitPerMinute,
+              usageLimit: key.usageLimit,
+              usageRefill: key.usageRefill,
               expiresLabel: key.expiresAt ? formatDateTime(key.expiresAt) : null,
             }}
             defaultRateLimit={env().DEFAULT_RATE_LIMIT_PER_MINUTE}
@@ -243,6 +253,16 @@ async function rollLinks(organizationId: string, id: string) {
     rolledInto(getDb(), organizationId, id),
   ]);
   return { from, into };
+}
+
+/** "7 of 10 · refills daily" (what is left now), with the next refill on hover. */
+function UsageLeft({ credits, now }: { credits: Credits; now: number }) {
+  const refill = nextRefill(credits, now);
+  return (
+    <span title={refill ? `Next refill ${formatDateTime(new Date(refill))}` : undefined}>
+      {usageLeftText(credits, now)}
+    </span>
+  );
 }
 
 function RollLink({ to }: { to: { id: string; name: string; prefix: string } }) {

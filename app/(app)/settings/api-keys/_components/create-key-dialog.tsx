@@ -8,7 +8,7 @@ import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field
 import { useFormAction } from "@/hooks/use-form-action";
 import { createApiKey } from "@/lib/actions/create-api-key";
 import { expirationOptions } from "@/lib/keys/expiration";
-import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
+import { AllowedIpsField, RateLimitField, ScopeCheckboxes, UsageLimitFields } from "./key-fields";
 import { WebhookSecretCard } from "./webhook-secret-card";
 
 type Created = {
@@ -241,6 +241,7 @@ function CreateKeyForm({
         defaultRateLimit={defaultRateLimit}
         error={errors.rateLimitPerMinute}
       />
+      <UsageLimitFields idPrefix="key" errors={errors} />
       <Field
         id="key-webhook-url"
         label="Webhook URL"

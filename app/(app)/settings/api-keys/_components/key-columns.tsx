@@ -11,6 +11,7 @@ export type KeyRowView = {
   id: string;
   leaked: boolean;
   expiresSoon?: boolean;
+  usageExhausted?: boolean;
   name: string;
   description: string | null;
   environment: "live" | "test";
@@ -75,6 +76,7 @@ const dataColumns: ColumnDef<KeyRowView>[] = [
         status={row.original.status}
         expiresSoon={row.original.expiresSoon}
         leaked={row.original.leaked}
+        usageExhausted={row.original.usageExhausted}
       />
     ),
   },

@@ -1,4 +1,6 @@
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { USAGE_REFILLS } from "@/db/enums";
+import { USAGE_REFILL_LABELS } from "@/lib/keys/credits";
 import { SCOPES } from "@/lib/scopes";
 
 /** The fields the create dialog and the key's settings form share, with the same labels. */
@@ -118,5 +120,61 @@ export function RateLimitField({
         />
       )}
     </Field>
+  );
+}
+
+/**
+ * Credits: "Usage limit" (a text box, so it reads as "whole requests, or empty", not a spinner)
+ * and how it refills.
+ */
+export function UsageLimitFields({
+  idPrefix,
+  defaultLimit,
+  defaultRefill,
+  limitHint = "Whole requests the key may make. Empty means unlimited.",
+  errors,
+}: {
+  idPrefix: string;
+  limitHint?: string;
+  defaultLimit?: string;
+  defaultRefill?: string;
+  errors: { usageLimit?: string[]; usageRefill?: string[] };
+}) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <Field
+        id={`${idPrefix}-usage-limit`}
+        label="Usage limit"
+        error={errors.usageLimit}
+        hint={limitHint}
+      >
+        {(aria) => (
+          <Input
+            {...aria}
+            name="usageLimit"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="Unlimited"
+            defaultValue={defaultLimit}
+          />
+        )}
+      </Field>
+      <Field
+        id={`${idPrefix}-usage-refill`}
+        label="Refill"
+        error={errors.usageRefill}
+        hint="Sets the usage left back to the limit at the start of each day or month, in UTC."
+      >
+        {(aria) => (
+          <Select {...aria} name="usageRefill" defaultValue={defaultRefill ?? "never"}>
+            {USAGE_REFILLS.map((refill) => (
+              <option key={refill} value={refill}>
+                {USAGE_REFILL_LABELS[refill]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field
 import { useFormAction } from "@/hooks/use-form-action";
 import { updateApiKey } from "@/lib/actions/update-api-key";
 import { EXPIRATION_OPTIONS } from "@/lib/keys/expiration";
-import { AllowedIpsField, RateLimitField, ScopeCheckboxes } from "./key-fields";
+import { AllowedIpsField, RateLimitField, ScopeCheckboxes, UsageLimitFields } from "./key-fields";
 
 export type KeySettings = {
   name: string;
@@ -13,6 +13,8 @@ export type KeySettings = {
   scopes: string[];
   allowedIps: string[];
   rateLimitPerMinute: number | null;
+  usageLimit: number | null;
+  usageRefill: string;
   /** Formatted on the server, so the page reads the same for everyone. */
   expiresLabel: string | null;
 };
@@ -129,6 +131,13 @@ export function KeySettingsForm({
         defaultRateLimit={defaultRateLimit}
         defaultValue={value("rateLimitPerMinute", settings.rateLimitPerMinute?.toString() ?? "")}
         error={errors.rateLimitPerMinute}
+      />
+      <UsageLimitFields
+        idPrefix="settings"
+        defaultLimit={value("usageLimit", settings.usageLimit?.toString() ?? "")}
+        defaultRefill={value("usageRefill", settings.usageRefill)}
+        limitHint="Whole requests; empty means unlimited. A new limit moves the usage left by the difference."
+        errors={errors}
       />
 
       <div className="flex items-center gap-3">
