@@ -5,8 +5,7 @@ import { createKey, detail, keyRow, openApiKeys } from "./helpers";
 const customers = (page: Page, key: string) =>
   page.request.get("/api/v1/customers", { headers: { "X-API-Key": key } });
 
-// Waits for the spending engine: until requests spend credits, the 6th request is not refused.
-test.fixme("a key with a usage limit of 5 makes 5 requests, is refused the 6th until topped up", async ({
+test("a key with a usage limit of 5 makes 5 requests, is refused the 6th until topped up", async ({
   page,
 }) => {
   await newOrganization(page);

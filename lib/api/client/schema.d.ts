@@ -368,8 +368,16 @@ export interface components {
                 /** @description Seconds until the window resets. */
                 reset: number;
             } | null;
-            /** @description Null: the key has no usage limit. */
-            credits: null;
+            /** @description The checked key's credits after this request: null when it has no usage limit, or when the request was refused before its credits were counted. */
+            credits: {
+                limit: number;
+                /** @description Credits left after this request. */
+                remaining: number;
+                /** @enum {string} */
+                refill: "never" | "daily" | "monthly";
+                /** @description The next refill (UTC midnight), or null when it never refills. */
+                refillsAt: string | null;
+            } | null;
         };
         VerifyUnavailable: {
             /** @constant */
@@ -386,7 +394,7 @@ export interface components {
             clientIp?: string;
             /** @description What usage and "Last used" are recorded under, e.g. `GET /v1/things` (default `POST /api/v1/keys/verify`). */
             endpoint?: string;
-            /** @description Credits this request spends (default 1). Validated, but has no effect yet: keys have no usage limit so far. */
+            /** @description Credits this request spends when the key has a usage limit (default 1; 0 spends none). Spent only by a request every other check allowed. */
             cost?: number;
         };
         ApiKeyPage: {
