@@ -49,7 +49,13 @@ export async function openApiKeys(page: Page) {
 /** Creates a key through the dialog and returns the full key from the copy card. */
 export async function createKey(
   page: Page,
-  options: { name: string; scopes?: string[]; environment?: "Live" | "Test"; allowedIps?: string },
+  options: {
+    name: string;
+    scopes?: string[];
+    environment?: "Live" | "Test";
+    allowedIps?: string;
+    rateLimitPerMinute?: number;
+  },
 ): Promise<string> {
   await page.getByRole("button", { name: "Create API Key" }).click();
   const dialog = page.getByRole("dialog", { name: "Create API Key" });
@@ -60,6 +66,11 @@ export async function createKey(
   if (options.environment) await dialog.getByRole("radio", { name: options.environment }).check();
   if (options.allowedIps) {
     await dialog.getByRole("textbox", { name: "Allowed IPs" }).fill(options.allowedIps);
+  }
+  if (options.rateLimitPerMinute !== undefined) {
+    await dialog
+      .getByRole("spinbutton", { name: "Rate limit (requests per minute)" })
+      .fill(String(options.rateLimitPerMinute));
   }
   await dialog.getByRole("button", { name: "Create Key" }).click();
   const key = (await dialog.getByTestId("new-api-key").textContent())?.trim() ?? "";
