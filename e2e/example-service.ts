@@ -1,32 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort, type NodeProcess, spawnNode } from "./processes";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export type ExampleService = {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  /** Sends `signal` and resolves with the exit code once the process is gone. */
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
-};
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export type ExampleService = NodeProcess & { url: string };
 
 /**
  * Fails with the command to run when `packages/verify/dist` is missing or older than its sources:
@@ -54,9 +32,9 @@ export async function startExample(
 ): Promise<ExampleService> {
   const port = await freePort();
   const args = options.source ? ["--import", "tsx"] : [];
-  // node itself (not npm) so that signals reach the service and nothing in between.
-  const child = spawn(process.execPath, [...args, "examples/express-api/server.js"], {
+  const { child, output, stop } = spawnNode([...args, "examples/express-api/server.js"], {
     cwd: root,
+    // Only what the example reads: nothing of the app's own environment leaks in.
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -65,30 +43,16 @@ export async function startExample(
       HOST: "127.0.0.1",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = (signal: NodeJS.Signals = "SIGTERM") =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-      child.once("exit", (code) => resolve(code));
-      child.kill(signal);
-    });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`example service exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`example service exited:\n${output()}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, output: () => output, stop };
+      if ((await fetch(`${url}/health`)).ok) return { url, child, output, stop };
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`example service did not start:\n${output}`);
+  throw new Error(`example service did not start:\n${output()}`);
 }
