@@ -56,6 +56,7 @@ export async function createKey(
     allowedIps?: string;
     usageLimit?: string;
     refill?: "Never" | "Every day" | "Every month";
+    rateLimitPerMinute?: number;
   },
 ): Promise<string> {
   await page.getByRole("button", { name: "Create API Key" }).click();
@@ -73,6 +74,11 @@ export async function createKey(
   }
   if (options.refill) {
     await dialog.getByRole("combobox", { name: "Refill" }).selectOption({ label: options.refill });
+  }
+  if (options.rateLimitPerMinute !== undefined) {
+    await dialog
+      .getByRole("spinbutton", { name: "Rate limit (requests per minute)" })
+      .fill(String(options.rateLimitPerMinute));
   }
   await dialog.getByRole("button", { name: "Create Key" }).click();
   const key = (await dialog.getByTestId("new-api-key").textContent())?.trim() ?? "";

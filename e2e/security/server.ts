@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import postgres from "postgres";
+import { freePort, spawnNode } from "../processes";
 
 export type SpawnedServer = {
   url: string;
@@ -11,21 +11,6 @@ export type SpawnedServer = {
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 /**
  * Starts another production server from the same build, on a free port and (without
@@ -39,8 +24,7 @@ export async function startServer(
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? `.data/e2e-spawned-${port}`;
   if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
-  // node itself (not npm) so that signals reach the server and nothing in between.
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const { child, output, stop } = spawnNode(["--import", "tsx", "server.ts"], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -51,34 +35,20 @@ export async function startServer(
       NEXT_TELEMETRY_DISABLED: "1",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = (signal: NodeJS.Signals = "SIGTERM") =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once("exit", (code) => resolve(code));
-      child.kill(signal);
-    });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output()}`);
     try {
       if ((await fetch(`${url}/api/v1/health`)).ok) {
-        return { url, port, dataDir, child, output: () => output, stop };
+        return { url, port, dataDir, child, output, stop };
       }
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
   child.kill("SIGKILL");
-  throw new Error(`server did not start:\n${output}`);
+  throw new Error(`server did not start:\n${output()}`);
 }
 
 /** Requests served for a key, as flushed to api_key_usage (DATABASE_URL's database). */

@@ -1,5 +1,6 @@
 // An Express service whose routes only Latchkey keys may call.
-// Direct mode (in-process, against Latchkey's PostgreSQL): LATCHKEY_DATABASE_URL [+ LATCHKEY_REDIS_URL].
+// Direct mode (in-process, against Latchkey's PostgreSQL): LATCHKEY_DATABASE_URL +
+// LATCHKEY_ORGANIZATION_ID (whose keys are accepted) [+ LATCHKEY_REDIS_URL].
 // Remote mode (one call of Latchkey's verify route per request): LATCHKEY_URL + LATCHKEY_API_KEY.
 
 import { createDirectVerifier, createRemoteVerifier } from "@latchkey/verify";
@@ -10,6 +11,7 @@ const env = process.env;
 const verifier = env.LATCHKEY_DATABASE_URL
   ? createDirectVerifier({
       databaseUrl: env.LATCHKEY_DATABASE_URL,
+      organizationId: env.LATCHKEY_ORGANIZATION_ID,
       redisUrl: env.LATCHKEY_REDIS_URL,
       flushMs: env.USAGE_FLUSH_MS ? Number(env.USAGE_FLUSH_MS) : undefined,
     })
@@ -38,7 +40,7 @@ app.get("/health", (_req, res) => res.json({ ok: true }));
 
 const server = app.listen(Number(env.PORT ?? 4000), env.HOST ?? "127.0.0.1", () => {
   const { port } = server.address();
-  console.log(
+  console.info(
     `example API on http://127.0.0.1:${port} (${env.LATCHKEY_DATABASE_URL ? "direct" : "remote"})`,
   );
 });

@@ -1,6 +1,6 @@
 /**
  * `createDirectVerifier`: Latchkey's own verifier, in another service's process, against
- * Latchkey's PostgreSQL. A cache hit costs no network hop; revocations arrive over LISTEN/NOTIFY
+ * Latchkey's PostgreSQL, for the keys of one organization. A cache hit costs no network hop; revocations arrive over LISTEN/NOTIFY
  * before the next request; usage, "Last used" and credits go to the same tables with the same
  * flush as the app's. It only reads keys and writes usage: a least-privilege role is enough
  * (README: "Protect your own service").
@@ -18,6 +18,13 @@ import { checkInput, type LatchkeyVerifier, type Outcome, tooLong } from "./veri
 export type DirectVerifierOptions = {
   /** Latchkey's PostgreSQL, ideally as a role that may only read keys and write usage. */
   databaseUrl: string;
+  /**
+   * The organization whose keys this service accepts (its id, as in a verdict's
+   * `organizationId`). A key of any other organization reads as `invalid_key`, as it does in
+   * remote mode: the database holds every organization's keys, and anyone who can sign up to
+   * Latchkey can make some.
+   */
+  organizationId: string;
   /**
    * The Redis Latchkey's instances share, if they do: rate limits and credits are then counted
    * together with theirs. Without it, rate limits are this process's own and credits are leased
@@ -44,7 +51,14 @@ export type DirectVerifier = LatchkeyVerifier & {
   readonly runtime: VerifyRuntime;
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createDirectVerifier(options: DirectVerifierOptions): DirectVerifier {
+  // Without it every organization's keys would pass: refuse to start rather than fail open.
+  if (typeof options?.organizationId !== "string" || !UUID.test(options.organizationId)) {
+    throw new TypeError("createDirectVerifier: organizationId must be the organization's id");
+  }
+  const organizationId = options.organizationId.toLowerCase();
   const log = options.log ?? ((message: string) => console.error(message));
   const client = postgres(options.databaseUrl, {
     max: options.poolSize ?? 4,
@@ -86,6 +100,7 @@ export function createDirectVerifier(options: DirectVerifierOptions): DirectVeri
           clientIp: input.clientIp,
           ...usageName(input.endpoint ?? DIRECT_ENDPOINT),
           cost: input.cost ?? 1,
+          organizationId,
         });
         const { result } = decision;
         if (!result.ok && result.status === 503) return UNAVAILABLE;

@@ -2,7 +2,9 @@
  * `expressApiKey(verifier, { scopes, cost })`: Express middleware that lets a request through only
  * with a key Latchkey allows, and answers every refusal itself with Latchkey's problem+json.
  *
- *   app.get("/v1/things/:id", expressApiKey(verifier, { scopes: ["things:read"] }), handler)
+ *   app.get("/v1/things/:id", expressApiKey(verifier, { scopes: ["customers:read"] }), handler)
+ *
+ * Scopes are Latchkey's (keys hold no others): the verify route refuses any other as a bad body.
  */
 import { allowedHeaders, refusal } from "./answer.ts";
 import { endpointOf, readCredential } from "./http.ts";
@@ -37,7 +39,6 @@ export type ExpressApiKeyOptions = {
 };
 
 declare global {
-  // biome-ignore lint/style/noNamespace: how Express's request type is augmented.
   namespace Express {
     interface Request {
       /** The verdict about the request's key, set by `expressApiKey`. */

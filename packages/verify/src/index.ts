@@ -1,7 +1,8 @@
 /**
  * @latchkey/verify: protect any Node service with Latchkey API keys.
  *
- * - `createDirectVerifier({ databaseUrl, redisUrl? })`: in-process, against Latchkey's PostgreSQL.
+ * - `createDirectVerifier({ databaseUrl, organizationId, redisUrl? })`: in-process, against
+ *   Latchkey's PostgreSQL.
  * - `createRemoteVerifier({ baseUrl, apiKey })`: one call of Latchkey's verify route each.
  *
  * Both: `await verifier.verify({ key, scopes?, clientIp?, endpoint?, cost? })` → a verdict;

@@ -115,4 +115,47 @@ describe("createRemoteVerifier", () => {
     );
     await verifier.close();
   });
+
+  it("answers what the client sent as direct mode does, not as a bad body of the service's", async () => {
+    const seen: unknown[] = [];
+    const route = await latchkey((_req, body, res) => {
+      seen.push(JSON.parse(body));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ valid: true, code: "valid" }));
+    });
+    const verifier = createRemoteVerifier({ baseUrl: route.baseUrl, apiKey: caller });
+    const unknown = {
+      valid: false,
+      code: "invalid_key",
+      keyId: null,
+      organizationId: null,
+      name: null,
+      scopes: [],
+      environment: null,
+      expiresAt: null,
+      rateLimit: null,
+      credits: null,
+    };
+    // Malformed keys (longer than the route takes, too) are unknown without a call.
+    for (const key of [
+      "lk_live_notakey",
+      `lk_live_${"a".repeat(300)}`,
+      `${checked.slice(0, -1)}x`,
+    ]) {
+      expect(await verifier.verify({ key })).toEqual(unknown);
+    }
+    expect(seen).toEqual([]);
+    // An address that is none (a forged X-Forwarded-For behind `trust proxy`) is no address.
+    for (const clientIp of ["not-an-ip", "203.0.113.7, 10.0.0.1", "1".repeat(65)]) {
+      await verifier.verify({ key: checked, clientIp });
+    }
+    await verifier.verify({ key: ` ${checked} `, clientIp: "::ffff:203.0.113.7" });
+    expect(seen).toEqual([
+      { key: checked },
+      { key: checked },
+      { key: checked },
+      { key: checked, clientIp: "::ffff:203.0.113.7" },
+    ]);
+    await verifier.close();
+  });
 });

@@ -5,8 +5,10 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { UNAVAILABLE, type Verdict, type VerifyInput } from "./verdict.ts";
-import { checkInput, type LatchkeyVerifier, type Outcome } from "./verifier-api.ts";
+import { parseIp } from "./ip.ts";
+import { parseApiKey } from "./key-format.ts";
+import { UNAVAILABLE, unknownKey, type Verdict, type VerifyInput } from "./verdict.ts";
+import { checkInput, type LatchkeyVerifier, type Outcome, tooLong } from "./verifier-api.ts";
 
 export type RemoteVerifierOptions = {
   /** Where Latchkey runs, e.g. `https://keys.example.com`. */
@@ -71,10 +73,19 @@ export function createRemoteVerifier(options: RemoteVerifierOptions): LatchkeyVe
     async verify(input: VerifyInput): Promise<Outcome> {
       checkInput(input);
       if (closed) return UNAVAILABLE;
+      // What the client sent is answered as direct mode answers it, not refused by the route's
+      // body rules as the service's mistake: a malformed key (a 300-character one included) is
+      // unknown, and an address that is none (a forged X-Forwarded-For behind `trust proxy`)
+      // matches no allowlist.
+      if (tooLong(input.key) || !parseApiKey(input.key.trim())) return unknownKey();
+      const clientIp =
+        input.clientIp !== undefined && input.clientIp.length <= 64 && parseIp(input.clientIp)
+          ? input.clientIp
+          : undefined;
       const body = JSON.stringify({
-        key: input.key,
+        key: input.key.trim(),
         scopes: input.scopes,
-        clientIp: input.clientIp,
+        clientIp,
         endpoint: input.endpoint,
         cost: input.cost,
       });

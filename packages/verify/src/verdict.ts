@@ -70,6 +70,9 @@ const UNKNOWN: Verdict = Object.freeze({
   credits: null,
 }) as Verdict;
 
+/** The verdict about a key that is malformed, unknown or of another organization. */
+export const unknownKey = (): Verdict => ({ ...UNKNOWN, scopes: [] });
+
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 function creditsOf(credits: CreditState | undefined | null): Verdict["credits"] {
@@ -86,7 +89,7 @@ function creditsOf(credits: CreditState | undefined | null): Verdict["credits"] 
 export function verdictOf(result: VerifyResult): Verdict {
   const { key } = result;
   // No key, a malformed or unknown one, or another organization's: nothing to say about it.
-  if (!key) return { ...UNKNOWN, scopes: [] };
+  if (!key) return unknownKey();
   const rateLimit = result.rateLimit ?? null;
   return {
     valid: result.ok,
