@@ -31,7 +31,7 @@ import { withVerifyRuntime } from "@/tests/runtime";
 import { createDirectVerifier, type DirectVerifier } from "./direct.ts";
 import { expressApiKey } from "./express.ts";
 import { createRemoteVerifier } from "./remote.ts";
-import type { Verdict, VerifyInput } from "./verdict.ts";
+import { UNAVAILABLE, type Verdict, type VerifyInput } from "./verdict.ts";
 import type { LatchkeyVerifier, Outcome } from "./verifier-api.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -364,6 +364,24 @@ describe.skipIf(!process.env.DATABASE_URL)(
         expect(logs).toEqual([]);
       });
     }
+
+    it("without organizationId, lets nothing through while the database holds several organizations", async () => {
+      const seen: string[] = [];
+      const unscoped = createDirectVerifier({
+        databaseUrl: roleUrlOf(0),
+        flushMs: 600_000,
+        log: (m) => seen.push(m),
+      });
+      try {
+        const { key } = await newKey();
+        const { key: theirs } = await newKey({}, rival);
+        expect(await unscoped.verify({ key })).toEqual(UNAVAILABLE);
+        expect(await unscoped.verify({ key: theirs })).toEqual(UNAVAILABLE);
+        expect(seen.some((m) => m.includes("pass organizationId"))).toBe(true);
+      } finally {
+        await unscoped.close();
+      }
+    });
 
     it("spends and reports the same rate limit and credits in both modes", async () => {
       const remaining = async (

@@ -22,9 +22,11 @@ export type DirectVerifierOptions = {
    * The organization whose keys this service accepts (its id, as in a verdict's
    * `organizationId`). A key of any other organization reads as `invalid_key`, as it does in
    * remote mode: the database holds every organization's keys, and anyone who can sign up to
-   * Latchkey can make some.
+   * Latchkey can make some. Without it, the verifier accepts the keys of the database's only
+   * organization, and while there is not exactly one it lets nothing through
+   * (`verification_unavailable`, with a log line that says to pass `organizationId`).
    */
-  organizationId: string;
+  organizationId?: string;
   /**
    * The Redis Latchkey's instances share, if they do: rate limits and credits are then counted
    * together with theirs. Without it, rate limits are this process's own and credits are leased
@@ -54,11 +56,13 @@ export type DirectVerifier = LatchkeyVerifier & {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createDirectVerifier(options: DirectVerifierOptions): DirectVerifier {
-  // Without it every organization's keys would pass: refuse to start rather than fail open.
-  if (typeof options?.organizationId !== "string" || !UUID.test(options.organizationId)) {
+  if (
+    options?.organizationId !== undefined &&
+    (typeof options.organizationId !== "string" || !UUID.test(options.organizationId))
+  ) {
     throw new TypeError("createDirectVerifier: organizationId must be the organization's id");
   }
-  const organizationId = options.organizationId.toLowerCase();
+  let organizationId = options.organizationId?.toLowerCase();
   const log = options.log ?? ((message: string) => console.error(message));
   const client = postgres(options.databaseUrl, {
     max: options.poolSize ?? 4,
@@ -85,6 +89,26 @@ export function createDirectVerifier(options: DirectVerifierOptions): DirectVeri
     return started;
   };
   let closed = false;
+  let lastLookup = 0;
+  /**
+   * Without an `organizationId`, the only organization there is: never every organization's keys
+   * (that would let anyone who can sign up to Latchkey in). Looked up again at most every 5 s
+   * while there is not exactly one.
+   */
+  const scope = async (): Promise<string | undefined> => {
+    if (organizationId || Date.now() - lastLookup < 5000) return organizationId;
+    lastLookup = Date.now();
+    const rows = await sql.query<{ id: string }>(
+      "select id::text as id from organizations limit 2",
+    );
+    if (rows.length === 1) organizationId = rows[0]?.id;
+    else {
+      log(
+        `[latchkey] createDirectVerifier: ${rows.length === 0 ? "no organization" : "several organizations"} in this database; pass organizationId. Refusing every key (503) until then.`,
+      );
+    }
+    return organizationId;
+  };
 
   return {
     runtime,
@@ -94,13 +118,15 @@ export function createDirectVerifier(options: DirectVerifierOptions): DirectVeri
       if (closed) return UNAVAILABLE;
       await ready();
       try {
+        const organization = await scope();
+        if (!organization) return UNAVAILABLE;
         const decision = await runtime.decide({
           key: tooLong(input.key) ? "" : input.key,
           scopes: input.scopes,
           clientIp: input.clientIp,
           ...usageName(input.endpoint ?? DIRECT_ENDPOINT),
           cost: input.cost ?? 1,
-          organizationId,
+          organizationId: organization,
         });
         const { result } = decision;
         if (!result.ok && result.status === 503) return UNAVAILABLE;
