@@ -1,4 +1,5 @@
 /** Shapes of the public demo routes and key verification, shared by handlers and the document. */
+import { VERDICT_CODES } from "@latchkey/verify/verdict";
 import { z } from "zod";
 import { plainText } from "@/lib/input";
 import { parseIp } from "@/lib/net/ip";
@@ -88,22 +89,10 @@ export const verifyKeyBody = z
   })
   .meta({ id: "VerifyKey" });
 
-const VERIFY_CODES = [
-  "valid",
-  "invalid_key",
-  "key_disabled",
-  "key_revoked",
-  "key_expired",
-  "insufficient_scope",
-  "ip_not_allowed",
-  "rate_limited",
-  "usage_exceeded",
-] as const;
-
 export const verifyKeyResultSchema = z
   .object({
     valid: z.boolean(),
-    code: z.enum(VERIFY_CODES).meta({
+    code: z.enum(VERDICT_CODES).meta({
       description: "`valid`, or the refusal code the app's own routes answer for that request.",
     }),
     keyId: z.uuid().nullable(),

@@ -1,15 +1,8 @@
+import type { RefusalCode } from "./refusals.ts";
+
 /** RFC 9457 problem details: the one shape of every error on the public API. */
 export type ProblemCode =
-  | "missing_key"
-  | "invalid_key"
-  | "key_disabled"
-  | "key_revoked"
-  | "key_expired"
-  | "insufficient_scope"
-  | "ip_not_allowed"
-  | "rate_limited"
-  | "usage_exceeded"
-  | "verification_unavailable"
+  | RefusalCode
   | "invalid_body"
   | "validation_failed"
   | "not_found"

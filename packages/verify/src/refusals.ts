@@ -2,21 +2,21 @@
  * Every refusal's status and wording, wherever it is answered: Latchkey's routes, and this
  * package's adapters answering from a verdict. One table, so the two read the same.
  */
-import type { ProblemCode } from "./problem.ts";
+/** Why a key the verifier looked at was refused: what a verdict can say besides `valid`. */
+export const KEY_REFUSAL_CODES = [
+  "invalid_key",
+  "key_disabled",
+  "key_revoked",
+  "key_expired",
+  "insufficient_scope",
+  "ip_not_allowed",
+  "rate_limited",
+  "usage_exceeded",
+] as const;
+export type KeyRefusalCode = (typeof KEY_REFUSAL_CODES)[number];
 
-export type RefusalCode = Extract<
-  ProblemCode,
-  | "missing_key"
-  | "invalid_key"
-  | "key_disabled"
-  | "key_revoked"
-  | "key_expired"
-  | "insufficient_scope"
-  | "ip_not_allowed"
-  | "rate_limited"
-  | "usage_exceeded"
-  | "verification_unavailable"
->;
+/** Every refusal: no key at all, a key refused, or nothing could be decided. */
+export type RefusalCode = "missing_key" | KeyRefusalCode | "verification_unavailable";
 
 export const REFUSAL_STATUS: Record<RefusalCode, number> = {
   missing_key: 401,

@@ -5,6 +5,7 @@
 
 import type { UsageRefill } from "./credits/period.ts";
 import type { CreditState } from "./ports.ts";
+import { KEY_REFUSAL_CODES } from "./refusals.ts";
 import type { VerifyResult } from "./verifier.ts";
 
 export type VerifyInput = {
@@ -20,16 +21,9 @@ export type VerifyInput = {
   cost?: number;
 };
 
-export type VerdictCode =
-  | "valid"
-  | "invalid_key"
-  | "key_disabled"
-  | "key_revoked"
-  | "key_expired"
-  | "insufficient_scope"
-  | "ip_not_allowed"
-  | "rate_limited"
-  | "usage_exceeded";
+/** What a verdict's `code` can be. */
+export const VERDICT_CODES = ["valid", ...KEY_REFUSAL_CODES] as const;
+export type VerdictCode = (typeof VERDICT_CODES)[number];
 
 export type Verdict = {
   valid: boolean;
