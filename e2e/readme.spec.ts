@@ -202,3 +202,46 @@ test("the route-protection snippet passes the linter without a warning", () => {
   );
   expect(lint.status, `${lint.stdout}\n${lint.stderr}`).toBe(0);
 });
+
+test("the protect-your-own-service example guards its route with a remote verifier", async () => {
+  const owner = await signUpOverHttp(baseURL(), "readme");
+  const { key: verifier } = await createKeyOverHttp(owner, ["keys:verify"]);
+  const reader = await createKeyOverHttp(owner, ["customers:read"], "Reader");
+  const writer = await createKeyOverHttp(owner, ["customers:write"], "Writer");
+  const port = await freePort();
+
+  // Inside the repository, so `express` and the built `@latchkey/verify` resolve from its
+  // node_modules as they do from the reader's project after `npm install`.
+  const dir = path.join(root, ".data", "readme");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "service.mjs");
+  writeFileSync(file, readmeExample("protect-service").code);
+  const service = spawn(process.execPath, [file], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LATCHKEY_URL: baseURL(),
+      LATCHKEY_API_KEY: verifier,
+      LATCHKEY_DATABASE_URL: "",
+    },
+  });
+  let out = "";
+  service.stderr.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}/v1/things`;
+  try {
+    await expect
+      .poll(async () => (await fetch(url).catch(() => null))?.status ?? 0, { timeout: 20_000 })
+      .toBe(401);
+    const allowed = await fetch(url, { headers: { "x-api-key": reader.key } });
+    expect(allowed.status, out).toBe(200);
+    expect(await allowed.json()).toEqual({ key: "Reader" });
+    expect(allowed.headers.get("ratelimit-limit")).toBe("600");
+    const lacking = await fetch(url, { headers: { "x-api-key": writer.key } });
+    expect(lacking.status).toBe(403);
+    expect(await lacking.json()).toMatchObject({ code: "insufficient_scope" });
+  } finally {
+    service.kill("SIGTERM");
+  }
+});
