@@ -125,6 +125,7 @@ async function main() {
   await buildIfStale();
   if (!httpOnly) buildPackageIfStale();
   const database = await freshDatabase();
+  dropOnFailure = database.drop;
   const kind = database.url ? "postgres" : "pglite";
   console.info(`\nLatchkey bench on ${kind}${quick ? " (quick)" : ""}\n`);
 
@@ -681,7 +682,11 @@ function pgStatsDelta(a: Awaited<ReturnType<PgStats["snapshot"]>>, b: typeof a) 
   return { hashIndexScans: b.hashIndexScans - a.hashIndexScans, xacts: b.xacts - a.xacts - 1 };
 }
 
-main().catch((error) => {
+/** Set once the run has a database: a run that fails before the server's phase drops it too. */
+let dropOnFailure: (() => Promise<void>) | undefined;
+
+main().catch(async (error) => {
   console.error(error);
+  await dropOnFailure?.().catch(() => {});
   process.exit(1);
 });
