@@ -1,6 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
+
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "—";
 
 export type Row = {
   section: string;
@@ -50,7 +55,10 @@ export function writeResults(
 ): string {
   mkdirSync("bench/results", { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const file = `bench/results/${date}-${db}${quick ? "-quick" : ""}.json`;
+  // A second run of the same day never replaces a committed one: it gets -2, -3…
+  const stem = `bench/results/${date}-${db}${quick ? "-quick" : ""}`;
+  let file = `${stem}.json`;
+  for (let n = 2; existsSync(file); n++) file = `${stem}-${n}.json`;
   const body = {
     date: new Date().toISOString(),
     db,

@@ -29,37 +29,47 @@ import {
   opsPerSecond,
   rawLookup,
 } from "./in-process";
-import { machine, printTable, type Row, writeResults } from "./report";
+import { fmt, machine, printTable, type Row, writeResults } from "./report";
 import {
   badChecksumKeys,
   createBenchOrg,
   insertRealKeys,
   seedKeyList,
   seedNinetyDaysOfUsage,
+  setUsageLimit,
   unknownKeys,
 } from "./seed";
 import {
   buildIfStale,
+  buildPackageIfStale,
   type PgStats,
   pgStats,
   type Server,
   startBareServer,
   startServer,
 } from "./server";
+import {
+  type CreditKeys,
+  creditsInProcess,
+  creditsOverHttp,
+  directInProcess,
+  exampleService,
+  ledgerStatements,
+  remoteVerifier,
+} from "./verify-package";
 
 const quick = process.argv.includes("--quick");
 /** Only the server over HTTP (for profiling it with BENCH_SERVER_NODE_ARGS); writes no results. */
 const httpOnly = process.argv.includes("--http-only");
-/** The server's port (`--port=` or BENCH_PORT); the bare node:http baseline takes the next one. */
+/**
+ * The server's port (`--port=` or BENCH_PORT); the bare node:http baseline takes the next one, the
+ * example service the two after it (direct, remote).
+ */
 const PORT = Number(
   process.argv.find((a) => a.startsWith("--port="))?.slice(7) ?? process.env.BENCH_PORT ?? 3216,
 );
 const DATA_DIR = path.resolve(`.data/bench/${process.env.DATABASE_URL ? "postgres" : "pglite"}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : "—";
 
 /** Distinct keys for the miss and memory phases (`--distinct=N`; 100,000 unless a slow host needs fewer). */
 const DISTINCT = Number(
@@ -78,6 +88,8 @@ const T = quick
       loadSec: 60,
       pages: 40,
     };
+/** Sections 7 and 8 over HTTP: shorter interleaved rounds, so they add about two minutes. */
+const P = quick ? { rounds: 1, roundSec: 2, warmSec: 1 } : { rounds: 2, roundSec: 3, warmSec: 2 };
 
 async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
   const admin = process.env.DATABASE_URL;
@@ -111,7 +123,9 @@ async function main() {
 
   const host = machine();
   await buildIfStale();
+  if (!httpOnly) buildPackageIfStale();
   const database = await freshDatabase();
+  dropOnFailure = database.drop;
   const kind = database.url ? "postgres" : "pglite";
   console.info(`\nLatchkey bench on ${kind}${quick ? " (quick)" : ""}\n`);
 
@@ -126,6 +140,18 @@ async function main() {
   const keys = await insertRealKeys(db, benchOrg, 1000);
   const [verifyCaller] = await insertRealKeys(db, benchOrg, 1, ["keys:verify"]);
   if (!verifyCaller) throw new Error("seed failed");
+  // Section 8: keys with a usage limit (set as an admin change sets it) and one without.
+  const [unlimited, huge, redisCredits, leaseCredits] = await insertRealKeys(db, benchOrg, 4);
+  if (!unlimited || !huge || !redisCredits || !leaseCredits) throw new Error("seed failed");
+  await setUsageLimit(db, benchOrg, huge.hash, 1_000_000_000);
+  await setUsageLimit(db, benchOrg, redisCredits.hash, 1_000_000);
+  await setUsageLimit(db, benchOrg, leaseCredits.hash, 1_000_000);
+  const creditKeys: CreditKeys = {
+    unlimited: unlimited.key,
+    huge: huge.key,
+    redis: { key: redisCredits.key, limit: 1_000_000 },
+    lease: { key: leaseCredits.key, limit: 1_000_000 },
+  };
   const missOrg = await createBenchOrg(db, "Bench misses");
   const distinct = await insertRealKeys(db, missOrg, httpOnly ? 0 : DISTINCT);
   const smallOrg = await createBenchOrg(db, "Twenty keys");
@@ -301,6 +327,21 @@ async function main() {
         met: stats <= 100,
       });
     }
+
+    // --- (7a) the package's direct verifier, (8a, 8b) credits, in this process -----------------
+    console.info("\nthe package and credits, in-process:");
+    const started = performance.now();
+    await directInProcess({
+      databaseUrl: database.url,
+      keys: keys.map((k) => k.key),
+      distinct: distinct.map((k) => k.key),
+      ms: T.inProcessMs,
+      row,
+      results,
+    });
+    await creditsInProcess({ keys: creditKeys, ms: T.inProcessMs, row, results });
+    await ledgerStatements({ keys: creditKeys, row, results });
+    console.info(`  (sections 7 and 8 in-process: ${fmt((performance.now() - started) / 1000)} s)`);
   }
   // PGlite allows one process per data directory: hand it to the server.
   await client.close();
@@ -325,6 +366,28 @@ async function main() {
       row,
       results,
     );
+    if (!httpOnly) {
+      // --- (7b, 7c) the package over HTTP, (8c) credits through the verify route -------------
+      console.info("\nthe package and credits, over HTTP:");
+      const context = {
+        base: `http://127.0.0.1:${server.port}`,
+        examplePort: PORT + 2,
+        databaseUrl: database.url,
+        keys: keys.map((k) => k.key),
+        verifyCaller: verifyCaller.key,
+        creditKeys,
+        T: P,
+        row,
+        results,
+      };
+      const started = performance.now();
+      await remoteVerifier(context);
+      await exampleService(context);
+      await creditsOverHttp(context);
+      console.info(
+        `  (sections 7 and 8 over HTTP: ${fmt((performance.now() - started) / 1000)} s)`,
+      );
+    }
   } finally {
     await server.stop();
     if (database.url) await client.close();
@@ -619,7 +682,11 @@ function pgStatsDelta(a: Awaited<ReturnType<PgStats["snapshot"]>>, b: typeof a) 
   return { hashIndexScans: b.hashIndexScans - a.hashIndexScans, xacts: b.xacts - a.xacts - 1 };
 }
 
-main().catch((error) => {
+/** Set once the run has a database: a run that fails before the server's phase drops it too. */
+let dropOnFailure: (() => Promise<void>) | undefined;
+
+main().catch(async (error) => {
   console.error(error);
+  await dropOnFailure?.().catch(() => {});
   process.exit(1);
 });

@@ -49,6 +49,17 @@ export async function insertRealKeys(
   return keys.map(({ key, hash }) => ({ key, hash }));
 }
 
+/**
+ * Gives a key a usage limit with that many credits left, the way an admin change does: a newer
+ * usage_version, so no counter or lease of an older one keeps counting.
+ */
+export async function setUsageLimit(db: Db, organizationId: string, hash: string, limit: number) {
+  await db.execute(sql`
+    update api_keys set usage_limit = ${limit}, usage_remaining = ${limit},
+      usage_version = usage_version + 1
+    where organization_id = ${organizationId}::uuid and hash = ${hash}`);
+}
+
 /** Keys with a valid checksum that no organization has. */
 export function unknownKeys(n: number): string[] {
   return Array.from({ length: n }, () => generateApiKey("lk", "live").key);

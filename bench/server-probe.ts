@@ -8,7 +8,8 @@ export type StatementKind = "lookup" | "usageInsert" | "lastUsedUpdate" | "heart
 export type ProbeReport = { counts: Counts; rss: number; heapUsed: number };
 
 function kindOf(query: string): StatementKind {
-  if (query.includes('"api_keys"."hash" =')) return "lookup";
+  // The package's key lookup (@latchkey/verify/store), and drizzle's form of it.
+  if (query.includes("where k.hash = $") || query.includes('"api_keys"."hash" =')) return "lookup";
   if (query.includes("insert into api_key_usage")) return "usageInsert";
   if (query.includes("update api_keys k set last_used_at")) return "lastUsedUpdate";
   if (query.includes("pg_notify")) return "heartbeat";

@@ -29,6 +29,20 @@ export async function buildIfStale(): Promise<void> {
   if (result.status !== 0) throw new Error("next build failed");
 }
 
+const PACKAGE = "packages/verify";
+
+/** `npm run build -w @latchkey/verify` unless its dist is newer than its sources (the example uses dist). */
+export function buildPackageIfStale(): void {
+  const built = statSync(`${PACKAGE}/dist/index.js`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = ["src", "package.json", "tsconfig.build.json"].map((f) => `${PACKAGE}/${f}`);
+  if (built > Math.max(...sources.map(newestMtime))) return;
+  console.info("building @latchkey/verify (the example service runs its dist)…");
+  const result = spawnSync("npm", ["run", "build", "-w", "@latchkey/verify"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (result.status !== 0) throw new Error("building @latchkey/verify failed");
+}
+
 export type Server = {
   port: number;
   /** Statement counts since the last reset, and RSS after a GC; `reset` zeroes the counts. */
