@@ -34,9 +34,14 @@ const observer = processGlobal("queryObserver", () => ({
   current: undefined as QueryObserver | undefined,
 }));
 
-/** Sees every query sent through drizzle (tests count queries with it). */
+/** Sees every query sent through drizzle or `appSql` (tests count queries with it). */
 export function setQueryObserver(next: QueryObserver | undefined): void {
   observer.current = next;
+}
+
+/** Reports a statement sent around drizzle to the query observer. */
+export function observeQuery(query: string): void {
+  observer.current?.(query);
 }
 
 const logger = {

@@ -1,13 +1,21 @@
 /**
- * The app's database as the verifier package's `Sql`: statements with `$1…` parameters run
- * through drizzle on whichever driver is in use (postgres.js or PGlite), so the package's SQL
- * (key lookups, usage flushes, credits) runs on the app's own connections and is seen by the
- * query observer like every other query.
+ * The app's database as the verifier package's `Sql`: statements with `$1…` parameters on the
+ * app's own connections (postgres.js prepared, or PGlite through drizzle), so the package's SQL
+ * (key lookups, usage flushes, credits) is seen by the query observer like every other query.
  */
 
+import { sqlFromPostgres } from "@latchkey/verify/postgres";
 import type { Sql } from "@latchkey/verify/sql";
 import { type SQL, sql } from "drizzle-orm";
-import { type Db, executeRows, getDb, type Tx } from "./index";
+import {
+  type Db,
+  type DbClient,
+  executeRows,
+  getClient,
+  getDb,
+  observeQuery,
+  type Tx,
+} from "./index";
 
 const PARAM = /\$(\d+)/g;
 
@@ -34,8 +42,38 @@ export function sqlOf(db: Db | Tx): Sql {
   };
 }
 
-/** The process's database, looked up on every statement (tests swap the client). */
+/** postgres.js straight, each statement prepared; drizzle's `execute` would not prepare them. */
+function prepared(client: DbClient & { kind: "postgres" }): Sql {
+  const direct = sqlFromPostgres(client.sql);
+  const observed = (sql: Sql): Sql => ({
+    query: (text, params) => {
+      observeQuery(text);
+      return sql.query(text, params);
+    },
+    transaction: (fn) => sql.transaction((tx) => fn(observed(tx))),
+  });
+  return observed(direct);
+}
+
+const byClient = new WeakMap<DbClient, Sql>();
+
+/** The process's current client as a `Sql`. */
+function current(): Sql {
+  const client = getClient();
+  let sql = byClient.get(client);
+  if (!sql) {
+    sql = client.kind === "postgres" ? prepared(client) : sqlOf(getDb());
+    byClient.set(client, sql);
+  }
+  return sql;
+}
+
+/**
+ * The process's database, looked up on every statement (tests swap the client). On PostgreSQL
+ * the verifier's statements (key lookups above all) are prepared by the server; on PGlite they go
+ * through drizzle.
+ */
 export const appSql: Sql = {
-  query: (text, params) => sqlOf(getDb()).query(text, params),
-  transaction: (fn) => sqlOf(getDb()).transaction(fn),
+  query: (text, params) => current().query(text, params),
+  transaction: (fn) => current().transaction(fn),
 };

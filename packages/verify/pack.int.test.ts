@@ -92,8 +92,8 @@ describe("the @latchkey/verify tarball", () => {
       const out = { main: Object.keys(main).sort() };
       try { await import("@latchkey/verify/runtime"); out.internal = "importable"; }
       catch (error) { out.internal = error.code; }
-      try { main.createDirectVerifier({ databaseUrl: "postgres://x@127.0.0.1:1/x" }); }
-      catch (error) { out.withoutOrganization = error.name; }
+      try { main.createDirectVerifier({ databaseUrl: "postgres://x@127.0.0.1:1/x", organizationId: "acme" }); }
+      catch (error) { out.badOrganization = error.name; }
       // No network: a malformed key is answered where it is checked.
       const remote = main.createRemoteVerifier({ baseUrl: "http://127.0.0.1:9", apiKey: "lk" });
       out.malformed = (await remote.verify({ key: "lk_live_nope" })).code;
@@ -119,7 +119,7 @@ describe("the @latchkey/verify tarball", () => {
         "redactApiKeys",
       ],
       internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
-      withoutOrganization: "TypeError",
+      badOrganization: "TypeError",
       malformed: "invalid_key",
       fetch: [401, "application/problem+json", "missing_key"],
       express: 401,
@@ -190,8 +190,8 @@ const response: Promise<Response> = handler(new Request("http://localhost/v1/thi
 void [middleware, onRequest, response];
 
 // The types are the package's, not any: each of these is an error.
-// @ts-expect-error organizationId is required
-createDirectVerifier({ databaseUrl: "postgres://x@localhost/x" });
+// @ts-expect-error databaseUrl is required
+createDirectVerifier({ organizationId: "00000000-0000-4000-8000-000000000000" });
 // @ts-expect-error a verdict's code is one of the documented ones
 const wrong: Outcome["code"] = "maybe";
 // @ts-expect-error internal modules are not exported
