@@ -333,6 +333,8 @@ async function main() {
     const started = performance.now();
     await directInProcess({
       databaseUrl: database.url,
+      organizationId: benchOrg,
+      missOrganizationId: missOrg,
       keys: keys.map((k) => k.key),
       distinct: distinct.map((k) => k.key),
       ms: T.inProcessMs,
@@ -373,6 +375,7 @@ async function main() {
         base: `http://127.0.0.1:${server.port}`,
         examplePort: PORT + 2,
         databaseUrl: database.url,
+        organizationId: benchOrg,
         keys: keys.map((k) => k.key),
         verifyCaller: verifyCaller.key,
         creditKeys,

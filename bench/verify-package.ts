@@ -116,6 +116,9 @@ function mustBeValid(what: string, outcome: Outcome | { ok: boolean }): void {
  */
 export async function directInProcess(o: {
   databaseUrl: string | undefined;
+  /** The organization of `keys`, and of `distinct` (a direct verifier accepts one organization's). */
+  organizationId: string;
+  missOrganizationId: string;
   keys: readonly string[];
   distinct: readonly string[];
   ms: number;
@@ -130,12 +133,20 @@ export async function directInProcess(o: {
   const app = createAppVerifyRuntime({ defaultRateLimitPerMinute: 600, flushMs: 5000 });
   const direct = createDirectVerifier({
     databaseUrl: o.databaseUrl,
+    organizationId: o.organizationId,
+    poolSize: 10,
+    log: (m) => console.error(m),
+  });
+  const directForMisses = createDirectVerifier({
+    databaseUrl: o.databaseUrl,
+    organizationId: o.missOrganizationId,
     poolSize: 10,
     log: (m) => console.error(m),
   });
   try {
     await app.start();
     await direct.ready();
+    await directForMisses.ready();
     await healthy(app.verifier.cache, "app runtime");
     await healthy(direct.runtime.verifier.cache, "direct verifier");
     const appOp = appVerify(app);
@@ -160,7 +171,9 @@ export async function directInProcess(o: {
       slice++;
       return timedOps(64, half, (i) => op(list[i]), list.length);
     };
-    const miss = await interleaved(2, { app: misses(appOp), direct: misses(directOp) });
+    const directMissOp = (key: string | undefined) =>
+      directForMisses.verify({ key: key as string, clientIp: CLIENT_IP });
+    const miss = await interleaved(2, { app: misses(appOp), direct: misses(directMissOp) });
     o.results.direct = { hit, miss, inFlight: 64, poolSize: 10 };
     o.row({
       section: s,
@@ -174,6 +187,7 @@ export async function directInProcess(o: {
     });
   } finally {
     await direct.close();
+    await directForMisses.close();
     await app.stop();
   }
 }
@@ -327,6 +341,8 @@ export type HttpContext = {
   /** Ports for the example service (direct, then remote). */
   examplePort: number;
   databaseUrl: string | undefined;
+  /** The organization of `keys`: the one the example accepts in direct mode. */
+  organizationId: string;
   keys: readonly string[];
   verifyCaller: string;
   creditKeys: CreditKeys;
@@ -442,7 +458,9 @@ export async function exampleService(c: HttpContext): Promise<void> {
   const modes: { name: string; env?: Record<string, string> }[] = [
     {
       name: "direct",
-      env: c.databaseUrl ? { LATCHKEY_DATABASE_URL: c.databaseUrl } : undefined,
+      env: c.databaseUrl
+        ? { LATCHKEY_DATABASE_URL: c.databaseUrl, LATCHKEY_ORGANIZATION_ID: c.organizationId }
+        : undefined,
     },
     { name: "remote", env: { LATCHKEY_URL: c.base, LATCHKEY_API_KEY: c.verifyCaller } },
   ];
