@@ -1,4 +1,4 @@
-import type { CreditLedger, CreditSpend } from "./credits/ledger.ts";
+import type { CreditLedger, CreditSpend } from "./credits/types.ts";
 import type { UsageRefill } from "./credits/period.ts";
 import type { IpRange } from "./ip.ts";
 import type { KeyEnvironment } from "./key-format.ts";
@@ -46,7 +46,7 @@ export interface KeyRateLimiter {
   consume(keyId: string, limitPerWindow: number): Promise<RateLimitState & { allowed: boolean }>;
 }
 
-export type { CreditTerms } from "./credits/ledger.ts";
+export type { CreditTerms } from "./credits/types.ts";
 
 /** What a key's credits are after a spend (credits/ledger.ts). */
 export type CreditState = CreditSpend;

@@ -1,7 +1,7 @@
 import type { Sql } from "../sql.ts";
-import type { CreditSpend, CreditTerms } from "./ledger.ts";
 import { nextRefillAt, periodOf, type UsageRefill } from "./period.ts";
 import { assertKeyId, type CreditRow, type CreditRows, sqlCreditRows } from "./rows.ts";
+import type { CreditSpend, CreditTerms } from "./types.ts";
 
 /** The ledgers are built on `sql`; tests may hand them any other `CreditRows` (the model). */
 export type LedgerStore = { sql: Sql; rows?: undefined } | { rows: CreditRows; sql?: undefined };

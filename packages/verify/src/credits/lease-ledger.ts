@@ -11,8 +11,8 @@ import {
   sameIdentity,
   unlimited,
 } from "./core.ts";
-import type { CreditLedger, CreditSpend, CreditTerms } from "./ledger.ts";
 import type { CreditRow, LeaseBack } from "./rows.ts";
+import type { CreditLedger, CreditSpend, CreditTerms } from "./types.ts";
 
 type Lease = Held & {
   /** The newest record version this lease has been checked against. */

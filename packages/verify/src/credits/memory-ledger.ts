@@ -10,8 +10,8 @@ import {
   sameIdentity,
   unlimited,
 } from "./core.ts";
-import type { CreditLedger, CreditSpend, CreditTerms } from "./ledger.ts";
 import type { CreditRow } from "./rows.ts";
+import type { CreditLedger, CreditSpend, CreditTerms } from "./types.ts";
 
 type KeyState = Held & {
   /** The newest record version this state has been checked against. */

@@ -12,9 +12,9 @@ import {
   sameIdentity,
   unlimited,
 } from "./core.ts";
-import type { CreditLedger, CreditTerms } from "./ledger.ts";
 import { nextRefillAt, periodOf } from "./period.ts";
 import type { CreditIdentity, CreditRow } from "./rows.ts";
+import type { CreditLedger, CreditTerms } from "./types.ts";
 
 /** What the ledger uses of an ioredis `Redis` client (MGET spans keys, so not a `Cluster`). */
 export interface CreditRedis {
