@@ -1,5 +1,5 @@
-import type { CreditLedger, CreditSpend } from "./credits/types.ts";
 import type { UsageRefill } from "./credits/period.ts";
+import type { CreditLedger, CreditSpend } from "./credits/types.ts";
 import type { IpRange } from "./ip.ts";
 import type { KeyEnvironment } from "./key-format.ts";
 import type { KeyStatus } from "./status.ts";
