@@ -9,7 +9,7 @@ import type { Db, DbClient } from "@/db";
 import { keysPageData } from "@/db/queries/keys-page";
 import { keyStats } from "@/db/queries/usage-stats";
 import { apiKeys, organizations } from "@/db/schema";
-import { sqlOf } from "@/db/sql";
+import { appSql } from "@/db/sql";
 import type { BenchKey } from "./seed";
 
 /** Runs op(0..n-1) with `inFlight` callers at once, until n ops or maxMs; returns ops/s. */
@@ -33,12 +33,13 @@ export async function opsPerSecond(
   return done / ((performance.now() - started) / 1000);
 }
 
-export function newVerifier(db: Db): Verifier {
+/** A verifier on the process's database as the app runs it (`appSql`: prepared on PostgreSQL). */
+export function newVerifier(): Verifier {
   const cache = new KeyCache();
   // As in the server once its change listener's heartbeat flows: the normal TTLs, not 1 s.
   cache.setHealthy(true);
   return new Verifier({
-    store: new SqlKeyStore(() => sqlOf(db)),
+    store: new SqlKeyStore(() => appSql),
     cache,
     limiter: new FixedWindowKeyLimiter(),
     defaultRateLimitPerMinute: 600,

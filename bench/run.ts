@@ -179,7 +179,7 @@ async function main() {
     // --- (4a) memory: 100,000 distinct keys through one verifier --------------------------------
     console.info("in-process:");
     {
-      const verifier = newVerifier(db);
+      const verifier = newVerifier();
       const before = memoryMb();
       await opsPerSecond(distinct.length, 64, Number.POSITIVE_INFINITY, (i) =>
         verifier.verify({ key: distinct[i]?.key, clientIp: "127.0.0.1" }),
@@ -200,7 +200,7 @@ async function main() {
     // --- (2) verifier in-process ----------------------------------------------------------------
     {
       const ms = T.inProcessMs;
-      const hitVerifier = newVerifier(db);
+      const hitVerifier = newVerifier();
       for (const k of keys) await hitVerifier.verify({ key: k.key, clientIp: "127.0.0.1" });
       const verify = (v: ReturnType<typeof newVerifier>, list: readonly string[]) => (i: number) =>
         v.verify({ key: list[i % list.length], clientIp: "127.0.0.1" });
@@ -210,9 +210,9 @@ async function main() {
         floorOp(keyStrings[i % 1000] as string),
       );
       const hit = await opsPerSecond(1e9, 64, ms, verify(hitVerifier, keyStrings));
-      const badRate = await opsPerSecond(1e9, 64, ms, verify(newVerifier(db), bad));
+      const badRate = await opsPerSecond(1e9, 64, ms, verify(newVerifier(), bad));
       // A flood of made-up keys: 100 distinct, each already answered once (the negative cache).
-      const unknownVerifier = newVerifier(db);
+      const unknownVerifier = newVerifier();
       for (const key of unknown.slice(0, 100))
         await unknownVerifier.verify({ key, clientIp: "127.0.0.1" });
       const unknownRate = await opsPerSecond(
@@ -225,7 +225,7 @@ async function main() {
       const pool = distinct.map((k) => k.key);
       let offset = 0;
       const miss = async (inFlight: number, n: number) => {
-        const v = newVerifier(db);
+        const v = newVerifier();
         const slice = pool.slice(offset, offset + n);
         offset += n;
         return opsPerSecond(slice.length, inFlight, ms, verify(v, slice));
