@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import type { Page } from "@playwright/test";
 import postgres from "postgres";
 import { expect, newOrganization, test } from "./fixtures";
 import { createKey, keyRow, openApiKeys } from "./helpers";
+import { spawnNode } from "./processes";
 
 // Two more servers beside the suite's own (E2E_PORT), on ports derived from it so that suites run
 // side by side on one machine do not collide.
@@ -99,20 +99,13 @@ test("a forged X-Forwarded-For does not get past an IP allowlist", async ({ page
 
 /** A second production server on the same PostgreSQL database (PGlite allows one process). */
 async function startSecondServer(port: number, env: Record<string, string> = {}) {
-  // node itself (not npx or npm) so that SIGTERM reaches the server and nothing in between.
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const server = spawnNode(["--import", "tsx", "server.ts"], {
     env: { ...process.env, PORT: String(port), NODE_ENV: "production", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
   });
   const ready = async () => {
-    if (child.exitCode !== null) throw new Error(`second server exited:\n${output}`);
+    if (server.child.exitCode !== null) {
+      throw new Error(`second server exited:\n${server.output()}`);
+    }
     return fetch(`http://localhost:${port}/api/v1/health`).then(
       (res) => res.ok,
       () => false,
@@ -121,18 +114,10 @@ async function startSecondServer(port: number, env: Record<string, string> = {})
   try {
     await expect.poll(ready, { timeout: 60_000, intervals: [250] }).toBe(true);
   } catch (error) {
-    child.kill("SIGKILL");
-    throw new Error(`second server did not start:\n${output}`, { cause: error });
+    await server.stop("SIGKILL");
+    throw new Error(`second server did not start:\n${server.output()}`, { cause: error });
   }
-  return child;
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
+  return server;
 }
 
 test.describe("several instances on one PostgreSQL database", () => {
@@ -160,7 +145,7 @@ test.describe("several instances on one PostgreSQL database", () => {
         .toBe(401);
       expect((await (await onOther()).json()).code).toBe("key_revoked");
     } finally {
-      await stop(other);
+      await other.stop();
     }
   });
 
@@ -179,7 +164,7 @@ test.describe("several instances on one PostgreSQL database", () => {
         expect(res.status).toBe(200);
       }
     } finally {
-      code = await stop(other);
+      code = await other.stop();
     }
     expect(code).toBe(0);
     const sql = postgres(process.env.DATABASE_URL as string, { max: 1 });

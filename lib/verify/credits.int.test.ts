@@ -203,8 +203,7 @@ describe("answers", () => {
   });
 
   it("spends nothing for a request refused for another reason", async () => {
-    const { key } = await createTestKey(actor, { scopes: ["customers:write"] });
-    const { id, key: limited } = await limitedKey(1);
+    const { key: limited } = await limitedKey(1);
     // me needs no scope; the verify route checks the scopes asked for.
     const caller = await createTestKey(actor, { scopes: ["keys:verify"] });
     for (let i = 0; i < 3; i++) {
@@ -233,8 +232,6 @@ describe("answers", () => {
       body: { key: limited },
     });
     expect(spent.json).toMatchObject({ valid: false, code: "usage_exceeded" });
-    expect(id).toBeTruthy();
-    expect(key).toBeTruthy();
   });
 
   it("spends the route's cost, and a cost of 0 never refuses", async () => {

@@ -347,10 +347,11 @@ describe("webhook delivery", () => {
       status: 429,
       durationMs: 1,
       verified: false,
+      rateLimited: true,
     };
     for (let i = 0; i < 50; i++) usage.record({ ...event, at: minute + i });
     usage.record({ ...event, at: minute + 60_000 });
-    usage.record({ ...event, status: 403, at: minute + 120_000 });
+    usage.record({ ...event, status: 403, rateLimited: false, at: minute + 120_000 });
     await usage.flush();
     usage.record({ ...event, at: minute + 5 });
     await usage.flush();

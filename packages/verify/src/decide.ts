@@ -61,6 +61,7 @@ export async function decide(
         verified: result.ok,
         // Only a request the key was allowed to make shows which of its scopes it needs.
         scopes: result.ok ? request.scopes : undefined,
+        rateLimited: !result.ok && result.code === "rate_limited",
         usageExceededPeriod:
           !result.ok && result.code === "usage_exceeded" ? result.credits?.period : undefined,
       });

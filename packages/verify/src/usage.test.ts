@@ -76,9 +76,9 @@ describe("UsageBuffer", () => {
 
   it("queues one rate-limit event per key and minute, for refused requests answered 429 only", async () => {
     const buffer = new UsageBuffer({ write: writeUsage, flushMs: 60_000 });
-    buffer.record(event({ verified: false, status: 429 }));
-    buffer.record(event({ verified: false, status: 429, at: MINUTE + 30_000 }));
-    buffer.record(event({ verified: false, status: 429, at: MINUTE + 61_000 }));
+    buffer.record(event({ verified: false, status: 429, rateLimited: true }));
+    buffer.record(event({ verified: false, status: 429, rateLimited: true, at: MINUTE + 30_000 }));
+    buffer.record(event({ verified: false, status: 429, rateLimited: true, at: MINUTE + 61_000 }));
     buffer.record(event({ keyId: "k2", verified: false, status: 403 }));
     buffer.record(event({ keyId: "k3", verified: true, status: 429 }));
     await buffer.flush();
@@ -147,7 +147,7 @@ describe("UsageBuffer", () => {
     buffer.record(event({ at: MINUTE + 9_000 }));
     buffer.record(event({ at: MINUTE + 9_000 }));
     buffer.record(event({ keyId: "k2", at: MINUTE + 9_000 }));
-    buffer.record(event({ keyId: "k3", verified: false, status: 429 }));
+    buffer.record(event({ keyId: "k3", verified: false, status: 429, rateLimited: true }));
     await buffer.flush();
     expect(errors).toEqual([failure]);
     expect(buffer.pending).toBe(3);

@@ -11,6 +11,8 @@ export type UsageEvent = {
   at: number;
   /** False for requests refused after the key was identified (scope, IP, rate limit, credits). */
   verified: boolean;
+  /** Set on a request refused by the key's rate limit (a `key.rate_limited` webhook a minute). */
+  rateLimited?: boolean;
   /** Set on a request refused for want of credits: the period they ran out in. */
   usageExceededPeriod?: number;
   /** The scopes the route required: what the key actually needed (least-privilege hints). */
@@ -80,7 +82,7 @@ export class UsageBuffer {
         scopes: event.scopes ?? [],
       });
     }
-    if (!event.verified && event.status === 429 && event.usageExceededPeriod === undefined) {
+    if (event.rateLimited) {
       this.rateLimited.set(`${event.keyId}|${minute}`, { keyId: event.keyId, minute });
     }
     if (event.usageExceededPeriod !== undefined) {
